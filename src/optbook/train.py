@@ -128,7 +128,7 @@ def fit_classifier(model, optimizer, data, epochs=10, batch_size=32, seed=0):
             loss = loss_fn(model(X_train[batch]), y_train[batch])
             loss.backward()
             optimizer.step()
-            total += float(loss) * len(batch)
+            total += loss.item() * len(batch)
         history.train_loss.append(total / len(X_train))
         history.test_accuracy.append(accuracy(model, X_test, y_test))
     return history
