@@ -1,0 +1,1 @@
+"""The course's grading command and the pieces nbgrader_config.py plugs into nbgrader."""
