@@ -14,7 +14,7 @@ endif
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test fast-test lock clean benchmark
+.PHONY: setup book test fast-test lock clean benchmark browser mathjax
 
 setup: $(STAMP)
 
@@ -25,12 +25,37 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
+# MathJax 3 for offline math: installed from npm at the version pinned in package-lock.json,
+# and only the files the site needs (tex-chtml.js, its fonts, the TeX extensions it autoloads)
+# copied to _build/mathjax_extra/mathjax, which _config.yml serves as /mathjax/ (html_extra_path).
+MATHJAX_ES5   := node_modules/mathjax/es5
+MATHJAX_EXTRA := _build/mathjax_extra/mathjax
+
+node_modules/mathjax: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(MATHJAX_EXTRA): node_modules/mathjax
+	rm -rf $@ && mkdir -p $@/output/chtml $@/input/tex
+	cp $(MATHJAX_ES5)/tex-chtml.js node_modules/mathjax/LICENSE $@/
+	cp -r $(MATHJAX_ES5)/output/chtml/fonts $@/output/chtml/
+	cp -r $(MATHJAX_ES5)/input/tex/extensions $@/input/tex/
+	touch $@
+
+mathjax: $(MATHJAX_EXTRA)
+
+# The browser test drives Debian's Chromium through Playwright (never `playwright install`).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends chromium; }
+
 # Build the website into _build/html (executes the chapters, cached in _build/.jupyter_cache).
-book: setup
+book: setup $(MATHJAX_EXTRA)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going --quiet
 
 # Run every test, including the built site, so the book is built first.
-test: book
+test: book browser
 	$(BIN)/python -m pytest
 
 # The tests that do not need the built site.
