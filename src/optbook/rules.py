@@ -43,6 +43,11 @@ def sgd(param, grad, *, lr):
     param.add_(grad, alpha=-lr)
 
 
+def newton(param, grad, hessian, *, lr=1.0):
+    """Newton's method: x <- x - lr * H^-1 g, with H the Hessian at x."""
+    param.sub_(torch.linalg.solve(hessian, grad), alpha=lr)
+
+
 def momentum(param, grad, velocity, *, lr, beta, dampening=0.0,
              nesterov=False, first_step=False):
     """Heavy ball: v <- beta * v + (1 - dampening) * g, then x <- x - lr * v.
