@@ -5,7 +5,8 @@ On f(x) = curvature / 2 * x^2 the heavy-ball update of :func:`optbook.rules.mome
 (v_{t+1}, x_{t+1}) = M (v_t, x_t) with M from :func:`iteration_matrix`. The state
 shrinks like rho(M)^t, rho being the spectral radius, so rho < 1 means convergence
 and smaller rho means faster convergence. With beta = 0 this is gradient descent,
-rho = |1 - lr * curvature|.
+rho = |1 - lr * curvature|. ``nesterov=True`` gives the same for
+Nesterov's update as ``torch.optim.SGD(nesterov=True)`` writes it.
 """
 
 import numpy as np
@@ -16,25 +17,39 @@ def leaky_weights(beta, steps):
     return float(beta) ** np.arange(steps)
 
 
-def iteration_matrix(lr, beta, curvature):
-    """M with (v_{t+1}, x_{t+1}) = M @ (v_t, x_t) for heavy ball on curvature/2 * x^2."""
+def iteration_matrix(lr, beta, curvature, nesterov=False):
+    """M with (v_{t+1}, x_{t+1}) = M @ (v_t, x_t) on curvature/2 * x^2.
+
+    Heavy ball steps along v; Nesterov (torch's form) along g + beta * v,
+    which changes the second row.
+    """
+    if nesterov:
+        return np.array([[beta, curvature],
+                         [-lr * beta * beta, 1.0 - lr * curvature * (1.0 + beta)]], dtype=float)
     return np.array([[beta, curvature],
                      [-lr * beta, 1.0 - lr * curvature]], dtype=float)
 
 
-def spectral_radius(lr, beta, curvature):
+def spectral_radius(lr, beta, curvature, nesterov=False):
     """rho(M), the largest |eigenvalue| of :func:`iteration_matrix`; broadcasts over arrays.
 
-    The eigenvalues are the roots of z^2 - (1 + beta - lr * curvature) z + beta = 0.
+    The eigenvalues are the roots of z^2 - trace z + det = 0 with, for heavy
+    ball, trace = 1 + beta - lr * curvature and det = beta, and for Nesterov
+    trace = (1 + beta)(1 - lr * curvature) and det = beta (1 - lr * curvature).
     """
-    trace = 1.0 + np.asarray(beta, dtype=float) - np.asarray(lr, dtype=float) * curvature
-    root = np.sqrt(np.asarray(trace * trace - 4.0 * np.asarray(beta, dtype=float), dtype=complex))
+    beta = np.asarray(beta, dtype=float)
+    step = np.asarray(lr, dtype=float) * curvature
+    if nesterov:
+        trace, det = (1.0 + beta) * (1.0 - step), beta * (1.0 - step)
+    else:
+        trace, det = 1.0 + beta - step, beta
+    root = np.sqrt(np.asarray(trace * trace - 4.0 * det, dtype=complex))
     return np.maximum(np.abs((trace + root) / 2), np.abs((trace - root) / 2))
 
 
-def rate_on_quadratic(lr, beta, curvatures):
+def rate_on_quadratic(lr, beta, curvatures, nesterov=False):
     """The slowest contraction over all curvatures (eigenvalues of the Hessian)."""
-    return np.max([spectral_radius(lr, beta, c) for c in curvatures], axis=0)
+    return np.max([spectral_radius(lr, beta, c, nesterov) for c in curvatures], axis=0)
 
 
 def optimal_parameters(smallest, largest):
