@@ -1,0 +1,104 @@
+"""Write nbgrader source notebooks from Python, following notes/EXERCISE_SPEC conventions.
+
+An assignment script (grading/assignments/<name>.py) lists its cells with the
+helpers below and calls :func:`write`; the notebook it writes to
+``solutions/<name>/<name>.ipynb`` is the source nbgrader reads.
+
+    python -m grading.assignments.gd      # rewrite solutions/gd/gd.ipynb
+"""
+
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _meta(grade_id, **flags):
+    base = {"grade": False, "solution": False, "locked": False, "grade_id": grade_id,
+            "schema_version": 3}
+    base.update(flags)
+    return {"nbgrader": base}
+
+
+def _clean(text):
+    return textwrap.dedent(text).strip("\n")
+
+
+def markdown(grade_id, text):
+    """A locked markdown cell (intro, or the explanation of a part: grade_id p{k}_text...)."""
+    return nbformat.v4.new_markdown_cell(_clean(text), metadata=_meta(grade_id, locked=True))
+
+
+def setup(code):
+    """The locked setup cell: imports only."""
+    return nbformat.v4.new_code_cell(_clean(code), metadata=_meta("setup", locked=True))
+
+
+def answer(grade_id, code):
+    """An answer cell; the solution sits between ### BEGIN SOLUTION and ### END SOLUTION."""
+    code = _clean(code)
+    assert "### BEGIN SOLUTION" in code and "### END SOLUTION" in code, grade_id
+    return nbformat.v4.new_code_cell(code, metadata=_meta(grade_id, solution=True))
+
+
+def tests(grade_id, points, code):
+    """A locked, graded test cell worth ``points``."""
+    return nbformat.v4.new_code_cell(
+        _clean(code), metadata=_meta(grade_id, grade=True, locked=True, points=points))
+
+
+def code(grade_id, source):
+    """A locked, ungraded code cell (e.g. a plot the student may look at)."""
+    return nbformat.v4.new_code_cell(_clean(source), metadata=_meta(grade_id, locked=True))
+
+
+def write(name, cells):
+    """Write ``solutions/<name>/<name>.ipynb`` (no outputs) and return its path."""
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in cells]
+    assert len(ids) == len(set(ids)), f"duplicate grade_id in {name}"
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    })
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"{name}-{index:02d}"
+    path = ROOT / "solutions" / name / f"{name}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+    return path
+
+
+SETUP_IMPORTS = """
+import math
+
+import numpy as np
+import torch
+
+import optbook
+from optbook.checks import check, check_close, check_number
+"""
+
+
+def intro(title, chapter, covers):
+    """The locked intro cell: title, what it covers, chapter link, how to run the checks."""
+    return markdown("intro", f"""
+        # {title}
+
+        {_clean(covers)}
+
+        Read the chapter first: [{chapter}](../../chapters/{chapter}.md).
+
+        **How to work.** Fill in every cell that says `raise NotImplementedError()`
+        (delete that line). The cells after each answer run *visible checks*: run them
+        (Kernel → Restart & Run All) to check yourself. Your grade also uses hidden checks
+        on the same answers, so make the code right, not just the visible checks pass.
+        Answers to "why" questions are graded automatically too: give the letter, number
+        or boolean the question asks for. Do not rename the variables and functions the
+        cells ask for, and do not add, delete or reorder cells.
+
+        The notebook needs only the course package: in Colab, first run
+        `# !pip install "optbook @ git+<course repository URL>"` (remove the `#`).
+        """)
