@@ -14,7 +14,7 @@ endif
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test fast-test lock clean benchmark browser mathjax
+.PHONY: setup book test fast-test lock clean benchmark browser mathjax grade
 
 setup: $(STAMP)
 
@@ -61,6 +61,10 @@ test: book browser
 # The tests that do not need the built site.
 fast-test: setup
 	$(BIN)/python -m pytest -m "not site"
+
+# Autograde everything in submitted/<student>/<assignment>/: gradebook, feedback/, grades.csv.
+grade: setup
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m grading.grade
 
 benchmark: setup
 	$(BIN)/python benchmarks/chapter_times.py
