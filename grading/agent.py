@@ -1,0 +1,216 @@
+"""The grader's agent inside each kernel: snapshot, restore and record.
+
+Installed in the kernel process by the zygote before the kernel handles any
+message (so before any student code runs). It adds one message type,
+``optbook_request``, to the kernel's shell channel; the grader uses it, outside
+``run_cell``, to
+
+- ``snapshot``: after the locked setup cells ran, remember the state the tests
+  rely on: the namespaces of builtins, math, numpy, numpy.testing, torch,
+  optbook.checks and friends; the code of the check functions; the IPython
+  shell's methods that run cells and show tracebacks; sys.stdout/stderr/hooks;
+  and the names the setup cells defined (``np``, ``check_close``, ...).
+- ``restore``: before every graded test cell, put all of that back, whatever
+  the student's cells did to it (``np.allclose = lambda *a, **k: True``,
+  ``builtins.abs = ...``, ``get_ipython().showtraceback = lambda *a: None``,
+  ``check_close = lambda *a: None`` ...), and bind ``__optbook_record__``.
+
+``__optbook_record__`` sends an answer out of the kernel as plain data (floats,
+strings, booleans) on a display message of its own type; the grader compares it
+with the reference literals it removed from the test cell (see rewrite.py), so
+the expected values never exist inside the student's process. Only values of
+exact built-in types are accepted: an object whose ``__eq__`` always says True
+cannot be sent.
+
+This raises the bar, it is not a proof: code in the same process can always
+find and corrupt anything here (gc, ctypes). The records are what make the
+literal comparisons safe; see the security section of the instructors' guide.
+"""
+
+import builtins
+import math
+import sys
+
+RECORD_MIME = "application/vnd.optbook.record+json"
+_SHELL_METHODS = ("showtraceback", "_showtraceback", "showsyntaxerror", "run_cell",
+                  "run_cell_async", "run_ast_nodes", "run_code", "transform_cell",
+                  "should_run_async", "set_custom_exc", "CustomTB", "custom_exceptions",
+                  "ex_run_cell", "system", "getoutput", "safe_execfile")
+_MODULES = ("builtins", "math", "cmath", "operator", "functools", "numbers", "numpy",
+            "numpy.testing", "numpy.linalg", "torch", "torch.testing", "torch.linalg",
+            "optbook", "optbook.checks", "optbook.proofs", "sympy", "json", "random")
+_CLASSES = (("torch", "Tensor"), ("sympy", "Basic"), ("sympy", "Expr"))
+
+_type, _list, _tuple, _float, _int, _str, _bool, _len = type, list, tuple, float, int, str, bool, len
+_isfinite = math.isfinite
+
+
+def _plain(value, depth=0):
+    """``value`` as plain JSON data if it is made only of exact built-in types, else raise."""
+    kind = _type(value)
+    if value is None or kind in (_bool, _str):
+        return value
+    if kind is _int:
+        return value
+    if kind is _float:
+        return value if _isfinite(value) else _str(value)
+    if kind in (_list, _tuple) and depth < 4 and _len(value) <= 10000:
+        return [_plain(item, depth + 1) for item in value]
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and kind in (numpy.float64, numpy.float32, numpy.int64, numpy.int32,
+                                      numpy.bool_, numpy.str_):
+        return _plain(value.item(), depth)
+    raise AssertionError(f"the answer should be a plain number, string or boolean, "
+                         f"not {kind.__name__}")
+
+
+class Agent:
+    """Snapshot and restore of what graded tests rely on, inside one kernel."""
+
+    def __init__(self, kernel):
+        self.kernel = kernel
+        self.shell = kernel.shell
+        self.publish = self.shell.display_pub.publish
+        self.modules = {}
+        self.classes = {}
+        self.functions = []
+        self.user_names = {}
+        self.shell_class_dicts = {}
+        self.sys_state = {}
+        self.taken = False
+        self.changed = []
+        checks = sys.modules.get("optbook.checks")
+        self.as_floats = getattr(checks, "as_floats", None)
+        kernel.shell_handlers["optbook_request"] = self.handle
+
+    # -- messages ---------------------------------------------------------------
+    def handle(self, stream, idents, parent):
+        action = parent["content"].get("action")
+        try:
+            if action == "snapshot":
+                self.snapshot()
+            elif action == "restore":
+                self.restore()
+            status = {"status": "ok", "restored": self.changed}
+        except Exception as error:  # reported to the grader, never raised in the kernel
+            status = {"status": "error", "error": f"{type(error).__name__}: {error}"}
+        self.kernel.session.send(stream, "optbook_reply", status, parent, idents)
+
+    # -- snapshot -------------------------------------------------------------
+    def snapshot(self):
+        for name in _MODULES:
+            module = sys.modules.get(name)
+            if module is not None:
+                self.modules[name] = (module, dict(vars(module)))
+        for module_name, class_name in _CLASSES:
+            cls = getattr(sys.modules.get(module_name), class_name, None)
+            if isinstance(cls, type):
+                self.classes[cls] = dict(vars(cls))
+        checks = sys.modules.get("optbook.checks")
+        self.functions = [(f, f.__code__, f.__defaults__, f.__kwdefaults__)
+                          for f in vars(checks).values()
+                          if callable(f) and hasattr(f, "__code__")] if checks else []
+        for cls in type(self.shell).__mro__ + type(self.kernel).__mro__:
+            if cls is not object:
+                self.shell_class_dicts[cls] = dict(vars(cls))
+        self.shell_instance = {name: vars(self.shell)[name] for name in _SHELL_METHODS
+                               if name in vars(self.shell)}
+        self.callbacks = {event: list(handlers)
+                          for event, handlers in self.shell.events.callbacks.items()}
+        self.transformers = (list(self.shell.ast_transformers),
+                             list(self.shell.input_transformers_post),
+                             list(self.shell.input_transformer_manager.cleanup_transforms),
+                             list(self.shell.input_transformer_manager.line_transforms))
+        self.sys_state = {name: getattr(sys, name) for name in
+                          ("stdout", "stderr", "excepthook", "displayhook", "breakpointhook")}
+        self.display_pub = self.shell.display_pub
+        namespace = self.shell.user_ns
+        hidden = getattr(self.shell, "user_ns_hidden", {})
+        self.user_names = {name: value for name, value in namespace.items()
+                           if not name.startswith("_") and name not in hidden
+                           and name not in ("In", "Out", "get_ipython", "exit", "quit")}
+        self.taken = True
+
+    # -- restore --------------------------------------------------------------
+    def restore(self):
+        if not self.taken:
+            self.snapshot()
+        changed = self.changed = []
+        for name, (module, saved) in self.modules.items():
+            current = vars(module)
+            for key, value in saved.items():
+                if current.get(key, _MISSING) is not value:
+                    current[key] = value
+                    if not key.startswith("_"):
+                        changed.append(f"{name}.{key}")
+        for cls, saved in list(self.classes.items()) + list(self.shell_class_dicts.items()):
+            current = vars(cls)
+            for key in [k for k in current if k not in saved]:
+                shadows = (key.startswith("__") and key.endswith("__")) or any(
+                    key in vars(base) for base in cls.__mro__[1:])
+                if shadows:  # a method put on the class to override an inherited one
+                    try:
+                        delattr(cls, key)
+                        changed.append(f"{cls.__name__}.{key}")
+                    except (AttributeError, TypeError):
+                        pass
+            for key, value in saved.items():
+                if current.get(key, _MISSING) is not value:
+                    try:
+                        setattr(cls, key, value)
+                        changed.append(f"{cls.__name__}.{key}")
+                    except (AttributeError, TypeError):
+                        pass
+        for function, code, defaults, kwdefaults in self.functions:
+            if function.__code__ is not code:
+                changed.append(f"the code of optbook.checks.{function.__name__}")
+            function.__code__, function.__defaults__ = code, defaults
+            function.__kwdefaults__ = kwdefaults
+        shell = self.shell
+        for name in _SHELL_METHODS:
+            if name in self.shell_instance:
+                if vars(shell).get(name) is not self.shell_instance[name]:
+                    changed.append(f"the IPython shell's {name}")
+                vars(shell)[name] = self.shell_instance[name]
+            elif vars(shell).pop(name, _MISSING) is not _MISSING:
+                changed.append(f"the IPython shell's {name}")
+        shell.events.callbacks.clear()
+        shell.events.callbacks.update({k: list(v) for k, v in self.callbacks.items()})
+        shell.ast_transformers[:] = self.transformers[0]
+        shell.input_transformers_post[:] = self.transformers[1]
+        shell.input_transformer_manager.cleanup_transforms[:] = self.transformers[2]
+        shell.input_transformer_manager.line_transforms[:] = self.transformers[3]
+        shell.display_pub = self.display_pub
+        for name, value in self.sys_state.items():
+            if getattr(sys, name) is not value:
+                changed.append(f"sys.{name}")
+            setattr(sys, name, value)
+        sys.settrace(None)
+        sys.setprofile(None)
+        import threading
+        threading.settrace(None)
+        threading.setprofile(None)
+        namespace = shell.user_ns
+        changed.extend(f"the name '{k}'" for k, v in self.user_names.items()
+                       if namespace.get(k, _MISSING) is not v)
+        namespace.update(self.user_names)
+        namespace["__builtins__"] = builtins
+        namespace["__optbook_record__"] = self.record
+
+    # -- records --------------------------------------------------------------
+    def record(self, key, answer, what="the answer", kind="close"):
+        """Send ``answer`` (as plain data) to the grader, which judges it outside the kernel."""
+        if kind == "close":
+            value = [v if _isfinite(v) else _str(v) for v in self.as_floats(answer, what)]
+        else:
+            value = _plain(answer)
+        self.publish({RECORD_MIME: {"key": key, "value": value, "what": _str(what)}},
+                     metadata={})
+
+
+_MISSING = object()
+
+
+def install(kernel):
+    """Attach an agent to ``kernel`` (an ipykernel Kernel with its shell)."""
+    return Agent(kernel)

@@ -1,0 +1,670 @@
+"""Grade a batch of submissions: confined kernels in parallel, one gradebook writer.
+
+    python -m grading.engine ASSIGNMENT [--root DIR] [--student ID ...] [--workers N]
+
+(``make grade`` / ``python -m grading.grade`` call :func:`grade_assignment`.)
+
+For one assignment and its submissions ``submitted/<student>/<assignment>/``:
+
+1. read the assignment from the gradebook (graded test cells with their hidden
+   tests, points) and the released notebooks (``exercises/``) as skeletons;
+2. start ONE zygote that imports what the setup cells import (torch, NumPy,
+   optbook ...) once;
+3. grade the submissions on ``workers`` threads. Each submission: read the file
+   defensively, rebuild it on the skeleton (reconcile.py), copy the submitted
+   files into a private folder, fork a fresh kernel confined to that folder
+   (zygote.py, sandbox.py), run the cells with a time limit per cell and per
+   notebook, restore the test state before every graded cell (agent.py), judge
+   literal checks outside the kernel (rewrite.py), and compute each graded
+   cell's score exactly as nbgrader does (``nbgrader.utils.determine_grade``);
+4. ONE writer thread puts the scores into the gradebook (nbgrader's API and
+   tables, so ``nbgrader generate_feedback``/``export`` and formgrader work) and
+   writes ``autograded/<student>/<assignment>/``;
+5. return a report that says in words what happened to each student.
+
+A cell that runs away (time limit) or kills its kernel is recorded as failed,
+skipped, and the notebook is run again in a new kernel without it, so the other
+parts still get the points they earn.
+"""
+
+import argparse
+import ast
+import json
+import os
+import queue
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_output
+
+from grading import reconcile, rewrite, sandbox
+from grading.kernels import KernelDied, Zygote
+
+ROOT = Path(__file__).resolve().parent.parent
+# nbgrader's gradebook API triggers SQLAlchemy autoflush warnings that mean nothing here.
+warnings.filterwarnings("ignore", message=".*not in session.*")
+
+
+@dataclass
+class Settings:
+    """Limits and parallelism; the defaults suit the course's assignments."""
+
+    cell_timeout: float = 60.0
+    notebook_timeout: float = 300.0
+    memory_bytes: int = 2 * 1024 ** 3  # address space a kernel may add to what it maps at start
+    file_bytes: int = 100 * 1024 ** 2  # largest file a kernel may write
+    workers: int = max(1, min(os.cpu_count() or 1, 4))
+    max_restarts: int = 3
+    max_output_chars: int = 100_000
+    landlock: bool = True
+    keep_workspace: bool = False
+
+    @classmethod
+    def from_environment(cls, **overrides):
+        """Settings with NBGRADER_CELL_TIMEOUT / NBGRADER_NOTEBOOK_TIMEOUT / GRADING_WORKERS."""
+        settings = cls(**overrides)
+        env = os.environ
+        if "NBGRADER_CELL_TIMEOUT" in env and "cell_timeout" not in overrides:
+            settings.cell_timeout = float(env["NBGRADER_CELL_TIMEOUT"])
+        if "NBGRADER_NOTEBOOK_TIMEOUT" in env and "notebook_timeout" not in overrides:
+            settings.notebook_timeout = float(env["NBGRADER_NOTEBOOK_TIMEOUT"])
+        if "GRADING_WORKERS" in env and "workers" not in overrides:
+            settings.workers = max(1, int(env["GRADING_WORKERS"]))
+        if "GRADING_MEMORY_MB" in env and "memory_bytes" not in overrides:
+            settings.memory_bytes = int(env["GRADING_MEMORY_MB"]) * 1024 ** 2
+        return settings
+
+
+@dataclass
+class NotebookSpec:
+    """What the gradebook and the release say about one notebook of the assignment."""
+
+    name: str
+    skeleton: object
+    test_sources: dict
+    points: dict  # grade_id -> max points
+    solution_ids: list
+
+
+@dataclass
+class StudentResult:
+    student: str
+    scores: dict = field(default_factory=dict)  # notebook -> {grade_id: score}
+    max_scores: dict = field(default_factory=dict)
+    events: list = field(default_factory=list)
+    notebooks: dict = field(default_factory=dict)  # notebook -> graded NotebookNode (or None)
+    comments: dict = field(default_factory=dict)  # notebook -> {grade_id: auto_comment}
+    timings: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)
+    timestamp: object = None
+
+    @property
+    def score(self):
+        return sum(s or 0 for per in self.scores.values() for s in per.values())
+
+    @property
+    def max_score(self):
+        return sum(per_max for per in self.max_scores.values() for per_max in per.values())
+
+    def part_scores(self):
+        parts = {}
+        for notebook, per in self.scores.items():
+            for grade_id, score in per.items():
+                part = grade_id.split("_")[0]
+                got, most = parts.get(part, (0.0, 0.0))
+                parts[part] = (got + (score or 0), most + self.max_scores[notebook][grade_id])
+        return parts
+
+
+# ----------------------------------------------------------------------------- setup
+def _setup_imports(skeletons):
+    """Import statements of the locked setup code cells (what every kernel needs)."""
+    statements = ["import optbook.checks"]
+    for skeleton in skeletons:
+        for cell in skeleton.cells:
+            info = cell.get("metadata", {}).get("nbgrader", {})
+            if cell.cell_type != "code" or info.get("grade") or info.get("solution"):
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    statements.append(ast.unparse(node))
+    return list(dict.fromkeys(statements))
+
+
+def _read_paths(course_root):
+    """What a kernel may read: Python, installed packages, system files, the data folder."""
+    candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, "/usr", "/lib", "/lib64",
+                  "/lib32", "/etc", "/proc", "/sys", "/dev/null", "/dev/zero", "/dev/urandom",
+                  "/dev/random", "/opt/conda"}
+    import optbook
+    candidates.add(str(Path(optbook.__file__).resolve().parent.parent))
+    candidates.update(p for p in sys.path if p and os.path.isdir(p))
+    if os.environ.get("OPTBOOK_DATA_DIR"):
+        candidates.add(os.environ["OPTBOOK_DATA_DIR"])
+    root = os.path.realpath(course_root)
+    allowed = []
+    for path in sorted(candidates):
+        real = os.path.realpath(path)
+        if not os.path.exists(real) or real == root or root.startswith(real.rstrip("/") + "/"):
+            continue  # never the course folder itself or a folder holding it
+        allowed.append(real)
+    return sorted(set(allowed))
+
+
+def _kernel_environment():
+    keep = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPTBOOK_DATA_DIR", "MPLBACKEND")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env.setdefault("MPLBACKEND", "Agg")
+    env.update({"PYDEVD_DISABLE_FILE_VALIDATION": "1", "OMP_NUM_THREADS": "1",
+                "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                "NBGRADER_EXECUTION": "autograde", "PYTHONHASHSEED": "0"})
+    return env
+
+
+def load_assignment(coursedir, assignment):
+    """[NotebookSpec] from the gradebook (hidden tests, points) and the released notebooks."""
+    from nbgrader.api import Gradebook
+
+    release = Path(coursedir.root) / coursedir.release_directory / assignment
+    specs = []
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
+        record = gradebook.find_assignment(assignment)
+        for notebook in record.notebooks:
+            path = release / f"{notebook.name}.ipynb"
+            if not path.exists():
+                raise FileNotFoundError(f"{path} is missing: release the assignment first")
+            skeleton = nbformat.read(path, as_version=4)
+            sources = {cell.name: cell.source for cell in notebook.source_cells}
+            points = {cell.name: float(cell.max_score) for cell in notebook.grade_cells}
+            tests = {name: sources[name] for name in points if name in sources}
+            solutions = [cell.name for cell in notebook.solution_cells]
+            released = {c.metadata.get("nbgrader", {}).get("grade_id") for c in skeleton.cells}
+            missing = set(points) - released
+            if missing:
+                raise ValueError(f"{path} lacks graded cells {sorted(missing)} that the "
+                                 f"gradebook has: release the assignment again")
+            specs.append(NotebookSpec(notebook.name, skeleton, tests, points, solutions))
+    return specs
+
+
+# ----------------------------------------------------------------------------- one notebook
+def _error_output(name, message):
+    return new_output("error", ename=name, evalue=message,
+                      traceback=[f"\x1b[0;31m{name}\x1b[0m: {message}"])
+
+
+def _cell_name(cell, index):
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return f"'{grade_id}'" if grade_id else f"number {index + 1} (added by the student)"
+
+
+class Grader:
+    """Grades submissions of one assignment; safe to call from several threads."""
+
+    def __init__(self, coursedir, assignment, settings=None, log_dir=None):
+        self.coursedir = coursedir
+        self.root = Path(coursedir.root).resolve()
+        self.assignment = assignment
+        self.settings = settings or Settings.from_environment()
+        self.specs = load_assignment(coursedir, assignment)
+        self.scratch = Path(tempfile.mkdtemp(prefix=f"optbook-grade-{assignment}-"))
+        os.chmod(self.scratch, 0o711)
+        self.read_paths = _read_paths(self.root)
+        self.landlock_abi = sandbox.landlock_abi() if self.settings.landlock else 0
+        started = time.perf_counter()
+        self.zygote = Zygote(_setup_imports([s.skeleton for s in self.specs]),
+                             Path(log_dir or self.scratch) / "zygote.log")
+        self.zygote_seconds = time.perf_counter() - started
+        self.kernel_settings = {
+            "env": _kernel_environment(), "hidden_paths": [str(self.root)],
+            "memory_bytes": self.settings.memory_bytes, "file_bytes": self.settings.file_bytes,
+            "read_paths": self.read_paths, "landlock": bool(self.landlock_abi)}
+        self._counter = 0
+        self._lock = threading.Lock()
+        source = self.root / coursedir.source_directory / assignment
+        self.source_files = [p for p in source.rglob("*") if p.is_file() and p.suffix != ".ipynb"
+                             and not p.is_symlink() and ".ipynb_checkpoints" not in p.parts]
+        self.source_dir = source
+
+    def close(self):
+        self.zygote.close()
+        if not self.settings.keep_workspace:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    # -- a whole submission ---------------------------------------------------
+    def grade(self, student):
+        """A :class:`StudentResult` for ``submitted/<student>/<assignment>/``; never raises."""
+        result = StudentResult(student)
+        started = time.perf_counter()
+        with self._lock:
+            self._counter += 1
+            slot = self.scratch / f"s{self._counter:05d}"
+        submission = self.root / self.coursedir.submitted_directory / student / self.assignment
+        try:
+            self._grade(submission, slot, result)
+        except Exception as error:  # a bug or an unforeseen file: zero, and say so
+            result.events.append(f"the grader could not grade this submission "
+                                 f"({type(error).__name__}: {error}); it scores 0 for now")
+            for spec in self.specs:
+                result.scores[spec.name] = {g: 0.0 for g in spec.points}
+                result.max_scores[spec.name] = dict(spec.points)
+        finally:
+            if not self.settings.keep_workspace:
+                shutil.rmtree(slot, ignore_errors=True)
+        result.timings["total"] = time.perf_counter() - started
+        return result
+
+    def _grade(self, submission, slot, result):
+        work = slot / "work"
+        work.mkdir(parents=True)
+        names = {spec.name for spec in self.specs}
+        for path in sorted(submission.rglob("*")) if submission.is_dir() else []:
+            relative = path.relative_to(submission)
+            if path.is_symlink():
+                result.events.append(f"'{relative}' is a symbolic link; it was ignored")
+                continue
+            if not path.is_file() or ".ipynb_checkpoints" in relative.parts:
+                continue
+            result.files.append(relative)
+            if path.suffix == ".ipynb" and path.stem not in names and len(relative.parts) == 1:
+                result.events.append(f"extra notebook '{relative}' is not part of the "
+                                     f"assignment; it was not graded")
+            if path.suffix != ".ipynb":
+                (work / relative).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, work / relative)
+        for source in self.source_files:  # data files that come with the assignment
+            target = work / source.relative_to(self.source_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        result.timestamp = self.coursedir.get_existing_timestamp(str(submission))
+        for spec in self.specs:
+            result.max_scores[spec.name] = dict(spec.points)
+            result.scores[spec.name] = {g: 0.0 for g in spec.points}
+            path = submission / f"{spec.name}.ipynb"
+            if not path.exists():
+                result.events.append(f"no notebook '{spec.name}.ipynb' was submitted: "
+                                     f"its {sum(spec.points.values()):g} points score 0")
+                result.notebooks[spec.name] = None
+                continue
+            try:
+                submitted, events = reconcile.read_submission(path)
+            except reconcile.Unreadable as problem:
+                result.events.append(f"'{spec.name}.ipynb': {problem}; it scores 0")
+                result.notebooks[spec.name] = None
+                continue
+            result.events.extend(f"'{spec.name}.ipynb': {e}" for e in events)
+            notebook, events, roles = reconcile.reconcile(submitted, spec.skeleton,
+                                                          spec.test_sources)
+            result.events.extend(f"'{spec.name}.ipynb': {e}" for e in events)
+            self._run(notebook, roles, work, slot / f"run-{spec.name}", spec, result)
+            result.notebooks[spec.name] = notebook
+
+    # -- executing one notebook -----------------------------------------------
+    def _run(self, notebook, roles, work, run_dir, spec, result):
+        s = self.settings
+        timings = result.timings
+        code = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
+        student_cells = [i for i in code if roles[i] in ("answer", "extra")]
+        first_student = student_cells[0] if student_cells else len(notebook.cells)
+        prepared = {i: rewrite.rewrite(notebook.cells[i].source) if roles[i] == "test" else
+                    (notebook.cells[i].source, {}, set()) for i in code}
+        executions, notes = {}, {}
+        skip, start_at, restarts = set(), 0, 0
+        deadline = time.monotonic() + s.notebook_timeout
+        restored, audit = set(), []
+        while True:
+            crashed = None
+            t0 = time.perf_counter()
+            kernel = self.zygote.spawn(run_dir / f"k{restarts}", work, self.kernel_settings)
+            try:
+                kernel.connect()
+                timings["kernel_start"] = timings.get("kernel_start", 0) + time.perf_counter() - t0
+                snapshot_taken = False
+                for i in code:
+                    if i in skip:
+                        continue
+                    replay = i < start_at
+                    if not snapshot_taken and i >= first_student:
+                        self._agent(kernel, "snapshot", result)
+                        snapshot_taken = True
+                    if roles[i] == "test":
+                        reply = self._agent(kernel, "restore", result)
+                        restored.update(reply.get("restored", []))
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        notes[i] = ("NotRun", f"not run: the notebook used up its "
+                                    f"{s.notebook_timeout:g} s")
+                        continue
+                    timeout = min(s.cell_timeout, left)
+                    execution = kernel.execute(prepared[i][0], timeout, s.max_output_chars)
+                    bucket = "setup" if i < first_student else "cells"
+                    timings[bucket] = timings.get(bucket, 0) + execution.seconds
+                    if execution.timed_out or execution.died:
+                        executions[i] = execution
+                        crashed = (i, execution, kernel.exit_status)
+                        break
+                    if not replay:
+                        executions[i] = execution
+            except KernelDied:
+                crashed = crashed or (None, None, kernel.exit_status)
+            finally:
+                audit.extend(kernel.audit_log())
+                kernel.kill()
+            if crashed is None:
+                break
+            index, execution, status = crashed
+            if index is None:
+                result.events.append("the kernel stopped between cells; the notebook was run "
+                                     "again in a new kernel")
+                restarts += 1
+            else:
+                name = _cell_name(notebook.cells[index], index)
+                if execution.timed_out:
+                    if time.monotonic() >= deadline:
+                        message = (f"the notebook used up its {s.notebook_timeout:g} s in cell "
+                                   f"{name}")
+                    else:
+                        message = (f"cell {name} did not finish within {timeout:g} s (an endless "
+                                   f"loop or far too much work?)")
+                    notes[index] = ("CellTimeoutError", message + "; it was stopped")
+                else:
+                    message = (f"the kernel stopped while running cell {name} (exit status "
+                               f"{status}: os._exit, exit(), a crash or the memory limit)")
+                    notes[index] = ("KernelDied", message)
+                skip.add(index)
+                start_at = max(start_at, index + 1)
+                restarts += 1
+                later = "the notebook was run again in a new kernel without it, so later cells " \
+                        "still count" if restarts <= s.max_restarts else \
+                        "it happened too often, so the remaining cells were not run"
+                result.events.append(f"{message}; {later}")
+            if restarts > s.max_restarts or time.monotonic() >= deadline:
+                for i in code:
+                    if i >= start_at and i not in executions and i not in notes:
+                        notes[i] = ("NotRun", "not run: the grader gave up on this notebook "
+                                    "after repeated crashes or time-outs")
+                break
+        self._report_audit(audit, result)
+        if restored:
+            result.events.append("student code had changed " + ", ".join(sorted(restored)[:12]) +
+                                 (" and more" if len(restored) > 12 else "") +
+                                 "; these were put back before every test cell")
+        self._judge(notebook, roles, code, prepared, executions, notes, spec, result)
+
+    def _agent(self, kernel, action, result):
+        try:
+            reply = kernel.request(action, timeout=30)
+        except TimeoutError:
+            reply = {"status": "error", "error": "no answer"}
+        if reply.get("status") != "ok":
+            message = f"the grader's {action} inside the kernel failed ({reply.get('error')})"
+            if message not in result.events:
+                result.events.append(message)
+        return reply
+
+    def _report_audit(self, audit, result):
+        seen = []
+        for entry in audit:
+            path = entry.get("path", "?")
+            verb = "write" if entry.get("write") else "read"
+            if (verb, path) in seen:
+                continue
+            seen.append((verb, path))
+        for verb, path in seen[:10]:
+            shown = path
+            try:
+                shown = str(Path(path).relative_to(self.root))
+                where = "the course folder"
+            except ValueError:
+                where = "outside its folder"
+            confined = "refused by the sandbox" if self.landlock_abi else "NOT confined: see the log"
+            result.events.append(f"code tried to {verb} '{shown}' ({where}; {confined})")
+        if len(seen) > 10:
+            result.events.append(f"... and {len(seen) - 10} more such attempts")
+
+    def _judge(self, notebook, roles, code, prepared, executions, notes, spec, result):
+        from nbgrader.utils import compute_checksum, determine_grade
+
+        for i in code:
+            cell = notebook.cells[i]
+            execution = executions.get(i)
+            name = _cell_name(cell, i)
+            outputs = list(execution.outputs) if execution else []
+            if execution is not None:
+                if execution.dropped:
+                    result.events.append(f"cell {name} printed too much; "
+                                         f"{execution.dropped:,} characters of output were "
+                                         f"dropped")
+                    outputs.append(new_output("stream", name="stdout", text=(
+                        f"[the grader dropped {execution.dropped:,} characters of output]\n")))
+                errors = [o for o in outputs if o.output_type == "error"]
+                if execution.status == "error" and not errors:
+                    error = execution.error or {}
+                    outputs.append(_error_output(
+                        error.get("ename") or "Error",
+                        f"{error.get('evalue') or ''} (the error display had been switched off)"))
+                    result.events.append(f"cell {name} raised {error.get('ename')} but its "
+                                         f"traceback display had been silenced; it counted as "
+                                         f"an error")
+                for error in errors:
+                    ename = error.get("ename")
+                    if ename == "MemoryError" or "DefaultCPUAllocator" in str(error.get("evalue")):
+                        result.events.append(f"cell {name} ran out of memory (each submission "
+                                             f"may use {self.settings.memory_bytes / 2**30:g} "
+                                             f"GB more than the kernel at start)")
+                    elif ename in ("SystemExit", "KeyboardInterrupt"):
+                        result.events.append(f"cell {name} raised {ename}; it counted as an "
+                                             f"error in that cell only")
+            if i in notes:
+                outputs.append(_error_output(*notes[i]))
+            if roles[i] == "test" and execution is not None and i not in notes:
+                references, required = prepared[i][1], prepared[i][2]
+                seen, failures = set(), []
+                for record in execution.records:
+                    key = record.get("key") if isinstance(record, dict) else None
+                    if key not in references:
+                        continue
+                    seen.add(key)
+                    problem = rewrite.judge(references[key], record)
+                    if problem is not None:
+                        failures.append(problem)
+                missing = required - seen
+                if failures:
+                    outputs.append(_error_output("AssertionError", failures[0]))
+                elif missing and not any(o.output_type == "error" for o in outputs):
+                    outputs.append(_error_output(
+                        "AssertionError", "the test did not run to completion: "
+                        f"{len(missing)} of its checks never reported a result"))
+                    result.events.append(f"test cell {name}: {len(missing)} check(s) never "
+                                         f"reported (the test was skipped or interrupted); "
+                                         f"it scores 0")
+            cell.outputs = outputs
+            cell.execution_count = None
+        scores, comments = {}, {}
+        for cell in notebook.cells:
+            info = cell.get("metadata", {}).get("nbgrader", {})
+            grade_id = info.get("grade_id")
+            if info.get("grade") and grade_id in spec.points:
+                cell.metadata.nbgrader["points"] = spec.points[grade_id]
+                score, _ = determine_grade(cell)
+                scores[grade_id] = score
+            if info.get("solution") and grade_id:
+                unchanged = info.get("checksum") == compute_checksum(cell)
+                comments[grade_id] = "No response." if unchanged else None
+        result.scores[spec.name] = {g: scores.get(g, 0.0) for g in spec.points}
+        result.comments[spec.name] = comments
+
+
+# ----------------------------------------------------------------------------- the writer
+class GradebookWriter(threading.Thread):
+    """The only thread that touches the gradebook and autograded/ during a batch."""
+
+    def __init__(self, coursedir, assignment):
+        super().__init__(daemon=True)
+        self.coursedir, self.assignment = coursedir, assignment
+        self.inbox = queue.Queue()
+        self.errors = []
+        self.seconds = {}
+
+    def run(self):
+        from nbgrader.api import Gradebook
+
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gradebook:
+            while True:
+                result = self.inbox.get()
+                if result is None:
+                    return
+                started = time.perf_counter()
+                try:
+                    self._write(gradebook, result)
+                except Exception as error:
+                    gradebook.db.rollback()
+                    self.errors.append((result.student, f"{type(error).__name__}: {error}"))
+                    result.events.append(f"the gradebook could not be updated ({error})")
+                self.seconds[result.student] = time.perf_counter() - started
+
+    def _write(self, gradebook, result):
+        assignment, student = self.assignment, result.student
+        gradebook.update_or_create_student(student)
+        if result.timestamp:
+            gradebook.update_or_create_submission(assignment, student, timestamp=result.timestamp)
+        else:
+            gradebook.update_or_create_submission(assignment, student)
+        for notebook, scores in result.scores.items():
+            for grade_id, score in scores.items():
+                grade = gradebook.find_grade(grade_id, notebook, assignment, student)
+                grade.auto_score = score
+                grade.needs_manual_grade = grade.manual_score is not None or score is None
+            for grade_id, comment in result.comments.get(notebook, {}).items():
+                gradebook.find_comment(grade_id, notebook, assignment, student).auto_comment = \
+                    comment
+        gradebook.db.commit()
+        self._files(result)
+
+    def _files(self, result):
+        root = Path(self.coursedir.root)
+        submitted = root / self.coursedir.submitted_directory / result.student / self.assignment
+        target = root / self.coursedir.autograded_directory / result.student / self.assignment
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        for relative in result.files:
+            if relative.suffix == ".ipynb" and len(relative.parts) == 1:
+                continue
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(submitted / relative, target / relative)
+        for name, notebook in result.notebooks.items():
+            if notebook is not None:
+                nbformat.write(notebook, target / f"{name}.ipynb")
+
+
+# ----------------------------------------------------------------------------- the batch
+@dataclass
+class BatchResult:
+    assignment: str
+    results: list
+    seconds: float
+    zygote_seconds: float
+    landlock_abi: int
+    writer_seconds: dict
+    errors: list
+
+    def report_lines(self):
+        lines = [f"## {self.assignment}: {len(self.results)} submission(s) in "
+                 f"{self.seconds:.1f} s",
+                 "",
+                 "Filesystem sandbox: " + (f"Landlock ABI {self.landlock_abi} (each kernel "
+                                          f"reads only Python, packages, data; writes only its "
+                                          f"own copy)" if self.landlock_abi else
+                                          "NOT available on this machine: grade untrusted "
+                                          "submissions in a container (see the instructors' "
+                                          "guide)"),
+                 ""]
+        for result in sorted(self.results, key=lambda r: r.student):
+            parts = ", ".join(f"{p} {got:g}/{most:g}" for p, (got, most) in
+                              sorted(result.part_scores().items()))
+            lines.append(f"- **{result.student}**: {result.score:g} / {result.max_score:g}"
+                         + (f" ({parts})" if parts else ""))
+            for event in result.events:
+                lines.append(f"  - {event}")
+        return lines
+
+
+def grade_assignment(coursedir, assignment, students, settings=None, progress=None):
+    """Grade ``students``' submissions of ``assignment`` into the gradebook; a BatchResult."""
+    settings = settings or Settings.from_environment()
+    started = time.perf_counter()
+    grader = Grader(coursedir, assignment, settings)
+    writer = GradebookWriter(coursedir, assignment)
+    writer.start()
+    results = []
+    try:
+        with ThreadPoolExecutor(max_workers=settings.workers) as pool:
+            for result in pool.map(grader.grade, students):
+                writer.inbox.put(result)
+                results.append(result)
+                if progress:
+                    progress(result)
+    finally:
+        writer.inbox.put(None)
+        writer.join()
+        grader.close()
+    return BatchResult(assignment, results, time.perf_counter() - started, grader.zygote_seconds,
+                       grader.landlock_abi, writer.seconds, writer.errors)
+
+
+def write_report(batches, path):
+    """The instructor's report (Markdown) and the same facts as JSON beside it."""
+    path = Path(path)
+    lines = ["# Grading report", ""]
+    data = {}
+    for batch in batches:
+        lines += batch.report_lines() + [""]
+        data[batch.assignment] = {
+            r.student: {"score": r.score, "max_score": r.max_score, "events": r.events,
+                        "parts": {p: list(v) for p, v in r.part_scores().items()},
+                        "scores": r.scores}
+            for r in batch.results}
+    path.write_text("\n".join(lines) + "\n")
+    path.with_suffix(".json").write_text(json.dumps(data, indent=1, default=str) + "\n")
+    return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Grade one assignment's submissions.")
+    parser.add_argument("assignment")
+    parser.add_argument("--root", default=str(ROOT))
+    parser.add_argument("--student", action="append")
+    parser.add_argument("--workers", type=int)
+    parser.add_argument("--report", default="grading_report.md")
+    args = parser.parse_args(argv)
+    from grading.grade import course_directory
+
+    root = Path(args.root).resolve()
+    coursedir = course_directory(root)
+    submitted = root / coursedir.submitted_directory
+    students = args.student or sorted(p.name for p in submitted.iterdir()
+                                       if (p / args.assignment).is_dir())
+    overrides = {"workers": args.workers} if args.workers else {}
+    batch = grade_assignment(coursedir, args.assignment, students,
+                             Settings.from_environment(**overrides))
+    print("\n".join(batch.report_lines()))
+    write_report([batch], root / args.report)
+    return 1 if batch.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""The grader's side of the kernels: start them from the zygote, run code, stop them."""
+
+import itertools
+import json
+import os
+import queue
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from jupyter_client import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+from nbformat.v4 import output_from_msg
+
+from grading.agent import RECORD_MIME
+
+PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+_BOOT = ("import sys; sys.path.insert(0, {parent!r}); "
+         "from grading.zygote import main; main()")
+
+
+class KernelDied(Exception):
+    """The kernel process ended (os._exit, a crash, the memory limit, or it was killed)."""
+
+
+class Zygote:
+    """One warm process; :meth:`spawn` forks a fresh confined kernel from it."""
+
+    def __init__(self, preload, log_path, env=None):
+        self._ids = itertools.count()
+        self._waiting = {}
+        self._kernels = {}
+        self._lock = threading.Lock()
+        self._log = open(log_path, "ab")
+        environment = dict(env if env is not None else os.environ)
+        environment.setdefault("MPLBACKEND", "Agg")
+        started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-c", _BOOT.format(parent=PACKAGE_PARENT), json.dumps(preload)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=environment,
+            cwd="/", start_new_session=True)
+        first = self.process.stdout.readline()
+        if not first:
+            raise RuntimeError(f"the grading zygote did not start; see {log_path}")
+        self.ready = json.loads(first)
+        self.start_seconds = time.perf_counter() - started
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            message = json.loads(line)
+            with self._lock:
+                if message["op"] == "spawned":
+                    self._waiting.pop(message["id"]).put(message["pid"])
+                elif message["op"] == "exited":
+                    kernel = self._kernels.pop(message["pid"], None)
+                    if kernel is not None:
+                        kernel.exit_status = message["status"]
+                        kernel.exited.set()
+        with self._lock:  # the zygote is gone: so are its kernels
+            for kernel in self._kernels.values():
+                kernel.exit_status = "zygote ended"
+                kernel.exited.set()
+
+    def spawn(self, run_dir, work_dir, settings):
+        """A new kernel serving in ``work_dir`` (its cwd), with ``settings`` from the engine."""
+        run_dir, work_dir = Path(run_dir), Path(work_dir)
+        run_dir.mkdir(parents=True, exist_ok=True)
+        connection_file = run_dir / "kernel.json"
+        write_connection_file(str(connection_file), ip="127.0.0.1",
+                              key=secrets.token_hex(16).encode())
+        request = dict(settings, op="spawn", id=next(self._ids), run_dir=str(run_dir),
+                       work_dir=str(work_dir), connection_file=str(connection_file))
+        answer = queue.Queue()
+        kernel = Kernel(self, connection_file, run_dir)
+        with self._lock:
+            self._waiting[request["id"]] = answer
+        self.process.stdin.write((json.dumps(request) + "\n").encode())
+        self.process.stdin.flush()
+        kernel.pid = answer.get(timeout=30)
+        with self._lock:
+            self._kernels[kernel.pid] = kernel
+        return kernel
+
+    def close(self):
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self._log.close()
+
+
+class Kernel:
+    """One kernel process, used for (part of) exactly one submission."""
+
+    def __init__(self, zygote, connection_file, run_dir):
+        self.zygote = zygote
+        self.connection_file = connection_file
+        self.run_dir = run_dir
+        self.pid = None
+        self.exit_status = None
+        self.exited = threading.Event()
+        self.client = None
+
+    def connect(self, timeout=60):
+        """Open the channels and wait until the kernel answers."""
+        client = BlockingKernelClient()
+        client.load_connection_file(str(self.connection_file))
+        client.start_channels()
+        self.client = client
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.exited.is_set():
+                raise KernelDied(f"the kernel ended while starting (status {self.exit_status})")
+            msg_id = client.kernel_info()
+            try:
+                reply = self._shell_reply(msg_id, 1.0)
+            except TimeoutError:
+                continue
+            if reply["msg_type"] == "kernel_info_reply":
+                while True:  # drop the start-up status messages
+                    try:
+                        client.get_iopub_msg(timeout=0.05)
+                    except queue.Empty:
+                        break
+                return
+        raise TimeoutError("the kernel did not answer within the start-up time")
+
+    def _shell_reply(self, msg_id, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            try:
+                reply = self.client.get_shell_msg(timeout=min(left, 0.5))
+            except queue.Empty:
+                if self.exited.is_set():
+                    raise KernelDied(self.exit_status)
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply
+
+    def request(self, action, timeout=10):
+        """Ask the agent in the kernel to ``snapshot`` or ``restore``; its reply content."""
+        message = self.client.session.msg("optbook_request", {"action": action})
+        self.client.shell_channel.send(message)
+        return self._shell_reply(message["header"]["msg_id"], timeout)["content"]
+
+    def execute(self, code, timeout, max_output_chars=100_000):
+        """Run ``code``; returns an :class:`Execution` (outputs, reply status, records, time)."""
+        result = Execution()
+        started = time.monotonic()
+        msg_id = self.client.execute(code, store_history=True, allow_stdin=False,
+                                     stop_on_error=False)
+        deadline = started + timeout
+        idle = False
+        while not idle:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                result.timed_out = True
+                break
+            try:
+                msg = self.client.get_iopub_msg(timeout=min(left, 0.5))
+            except queue.Empty:
+                if self.exited.is_set():
+                    result.died = True
+                    break
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind = msg["msg_type"]
+            if kind == "status":
+                idle = msg["content"]["execution_state"] == "idle"
+            elif kind == "clear_output":
+                result.outputs.clear()
+            elif kind in ("stream", "display_data", "execute_result", "error"):
+                data = msg["content"].get("data", {})
+                if kind == "display_data" and RECORD_MIME in data:
+                    result.records.append(data[RECORD_MIME])
+                    continue
+                result.add(output_from_msg(msg), max_output_chars)
+        if idle:
+            try:
+                reply = self._shell_reply(msg_id, max(5.0, deadline - time.monotonic()))
+                result.status = reply["content"].get("status")
+                result.error = {k: reply["content"].get(k) for k in ("ename", "evalue", "traceback")}
+            except (TimeoutError, KernelDied):
+                result.died = self.exited.is_set()
+        result.seconds = time.monotonic() - started
+        return result
+
+    def kill(self):
+        """Stop the kernel and everything it started."""
+        if self.client is not None:
+            try:
+                self.client.stop_channels()
+            except Exception:
+                pass
+        if self.pid and not self.exited.is_set():
+            for kill in (os.killpg, os.kill):
+                try:
+                    kill(self.pid, signal.SIGKILL)
+                    break
+                except (ProcessLookupError, PermissionError):
+                    continue
+            self.exited.wait(5)
+
+    def audit_log(self):
+        """What the kernel tried to touch outside its sandbox (from its audit hook)."""
+        path = self.run_dir / "audit.jsonl"
+        entries = []
+        if path.exists():
+            for line in path.read_text(errors="replace").splitlines()[:200]:
+                try:
+                    entries.append(json.loads(line))
+                except ValueError:
+                    pass
+        return entries
+
+
+class Execution:
+    """What one cell did."""
+
+    def __init__(self):
+        self.outputs, self.records = [], []
+        self.status, self.error = None, {}
+        self.timed_out = self.died = False
+        self.seconds = 0.0
+        self.dropped = 0
+        self._chars = 0
+
+    def add(self, output, limit):
+        size = len(json.dumps(output))
+        if self._chars + size > limit:
+            self.dropped += size
+            return
+        self._chars += size
+        self.outputs.append(output)

@@ -1,0 +1,200 @@
+"""A warm process that forks one fresh, confined IPython kernel per submission.
+
+Starting a kernel and importing torch, NumPy, matplotlib and optbook costs a few
+seconds of CPU per submission. The zygote pays it once: it imports the modules
+the assignment's locked setup cells import (and ipykernel), runs no student
+code and starts no threads, and then, for each submission, ``fork()``s. The
+child is a new process with its own copy (copy-on-write) of that clean memory:
+nothing from one submission can reach the next, exactly as with a kernel
+started from scratch. The child then confines itself (grading/sandbox.py),
+attaches the grader's agent (grading/agent.py) and serves the kernel protocol
+on the connection file the grader wrote.
+
+Protocol (JSON lines): the grader writes ``{"op": "spawn", ...}`` on stdin and
+reads ``{"op": "spawned", "id", "pid"}`` and ``{"op": "exited", "pid", "status"}``.
+"""
+
+import json
+import os
+import select
+import signal
+import sys
+import time
+
+# Imported before anything else so BLAS/OpenMP never start threads in the zygote
+# (threads and fork() do not mix); every kernel then computes on one thread.
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = "1"
+
+
+def _preload(statements):
+    """Run the import statements of the setup cells (trusted instructor code)."""
+    started = time.perf_counter()
+    for statement in statements:
+        try:
+            exec(compile(statement, "<setup imports>", "exec"), {})
+        except Exception as error:  # an import that fails here will fail in the kernel too
+            print(f"zygote: preload failed: {statement!r}: {error}", file=sys.stderr)
+    import ipykernel.kernelapp  # noqa: F401
+    import ipykernel.ipkernel  # noqa: F401
+    import ipykernel.zmqshell  # noqa: F401
+    import jupyter_client.session  # noqa: F401
+    import IPython.core.interactiveshell  # noqa: F401
+    import grading.agent  # noqa: F401
+    import grading.sandbox  # noqa: F401
+    return time.perf_counter() - started
+
+
+def _audit_hook(log_fd, allowed_read, allowed_write, limit=200):
+    """Note (for the instructor's report) every attempt to touch a path outside the sandbox."""
+    state = {"count": 0}
+    real, write, isinstance_, str_, bytes_ = os.path.realpath, os.write, isinstance, str, bytes
+    events = {"open", "os.listdir", "os.scandir", "os.remove", "os.rename", "os.mkdir",
+              "os.rmdir", "os.chmod", "os.symlink", "os.link", "shutil.rmtree", "os.truncate"}
+
+    def inside(path, roots):
+        return any(path == root or path.startswith(root + os.sep) for root in roots)
+
+    def hook(event, args):
+        if event not in events or state["count"] >= limit or not args:
+            return
+        path = args[0]
+        if isinstance_(path, bytes_):
+            path = path.decode(errors="replace")
+        if not isinstance_(path, str_):
+            return
+        try:
+            path = real(path)
+        except Exception:
+            return
+        writing = event != "os.listdir" and event != "os.scandir" and (
+            event != "open" or (len(args) > 1 and isinstance_(args[1], str_)
+                                and any(c in args[1] for c in "wax+")))
+        if inside(path, allowed_write) or (not writing and inside(path, allowed_read)):
+            return
+        state["count"] += 1
+        try:
+            write(log_fd, (json.dumps({"event": event, "path": path, "write": writing}) + "\n")
+                  .encode())
+        except OSError:
+            pass
+
+    return hook
+
+
+def _child(request):
+    """Become a confined kernel (never returns)."""
+    status = 0
+    try:
+        from grading import sandbox
+
+        os.setsid()
+        sandbox.die_with_parent()
+        for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-big file: an error, not a death
+        run_dir, work_dir = request["run_dir"], request["work_dir"]
+        log = os.open(os.path.join(run_dir, "kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        audit = os.open(os.path.join(run_dir, "audit.jsonl"),
+                        os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(log, 1)
+        os.dup2(log, 2)
+        for fd in _open_fds():
+            if fd > 2 and fd not in (log, audit):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        home = os.path.join(work_dir, ".home")
+        os.makedirs(home, exist_ok=True)
+        os.chdir(work_dir)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ.update({"HOME": home, "TMPDIR": home, "IPYTHONDIR": os.path.join(home, "ipython"),
+                           "MPLCONFIGDIR": os.path.join(home, "matplotlib"),
+                           "JUPYTER_RUNTIME_DIR": os.path.join(home, "runtime")})
+        sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) not in
+                       request["hidden_paths"]]
+        torch = sys.modules.get("torch")
+        if torch is not None:
+            torch.set_num_threads(1)
+        sandbox.limit_resources(request["memory_bytes"], request["file_bytes"])
+        read_paths = request["read_paths"] + [run_dir]
+        write_paths = [work_dir]
+        abi = sandbox.restrict_filesystem(read_paths, write_paths) if request["landlock"] else 0
+        sandbox.drop_capabilities()
+        sys.addaudithook(_audit_hook(audit, [os.path.realpath(p) for p in read_paths],
+                                     [os.path.realpath(work_dir)]))
+        os.write(log, f"sandbox: landlock abi {abi}\n".encode())
+
+        from ipykernel.kernelapp import IPKernelApp
+        from grading import agent
+
+        app = IPKernelApp.instance()
+        app.initialize(["-f", request["connection_file"], "--HistoryManager.enabled=False",
+                        "--IPKernelApp.quiet=True"])
+        agent.install(app.kernel)
+        app.start()
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else 0
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        status = 70
+    finally:
+        os._exit(status)
+
+
+def _open_fds():
+    try:
+        return [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        return list(range(3, 256))
+
+
+def main():
+    """Serve spawn requests until stdin closes."""
+    statements = json.loads(sys.argv[1]) if len(sys.argv) > 1 else []
+    out = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # anything the imports print goes to stderr, not into the protocol
+    from grading import sandbox
+
+    sandbox.die_with_parent()
+    seconds = _preload(statements)
+    out.write(json.dumps({"op": "ready", "seconds": seconds, "pid": os.getpid()}) + "\n")
+    buffer = b""
+    stdin = sys.stdin.fileno()
+    while True:
+        ready, _, _ = select.select([stdin], [], [], 0.05)
+        while True:  # reap every finished kernel
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            out.write(json.dumps({"op": "exited", "pid": pid,
+                                  "status": os.waitstatus_to_exitcode(status)}) + "\n")
+        if not ready:
+            continue
+        chunk = os.read(stdin, 1 << 16)
+        if not chunk:
+            return
+        buffer += chunk
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            request = json.loads(line)
+            if request.get("op") != "spawn":
+                continue
+            out.flush()
+            pid = os.fork()
+            if pid == 0:
+                _child(request)
+            out.write(json.dumps({"op": "spawned", "id": request["id"], "pid": pid}) + "\n")
+
+
+if __name__ == "__main__":
+    main()
