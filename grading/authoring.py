@@ -87,7 +87,7 @@ def intro(title, chapter, covers):
     return markdown("intro", f"""
         # {title}
 
-        {_clean(covers)}
+        {textwrap.indent(_clean(covers), " " * 8).lstrip()}
 
         Read the chapter first: [{chapter}](../../chapters/{chapter}.md).
 
