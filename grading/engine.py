@@ -159,6 +159,9 @@ def _read_paths(course_root):
         real = os.path.realpath(path)
         if not os.path.exists(real) or real == root or root.startswith(real.rstrip("/") + "/"):
             continue  # never the course folder itself or a folder holding it
+        if os.path.exists(os.path.join(real, "nbgrader_config.py")) or os.path.isdir(
+                os.path.join(real, "solutions")):
+            continue  # nor any other course folder (e.g. the repository, when grading a copy)
         allowed.append(real)
     return sorted(set(allowed))
 

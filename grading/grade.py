@@ -106,8 +106,33 @@ def add_students(coursedir, students):
             gradebook.update_or_create_student(student)
 
 
+REPORT_NAME = "grading_report.md"
+_batches = {}  # course root -> {assignment: grading.engine.BatchResult} of this run
+
+
 def autograde(root, assignment, students, log):
-    """Autograde every listed student's submission of ``assignment`` in one nbgrader call."""
+    """Autograde every listed student's submission of ``assignment``.
+
+    Uses grading/engine.py: confined kernels forked from a warm zygote, several
+    at a time, one gradebook writer, and a report in words per student
+    (``grading_report.md``). ``GRADING_ENGINE=nbgrader`` runs plain
+    ``nbgrader autograde`` instead (one call for the batch).
+    """
+    if os.environ.get("GRADING_ENGINE", "engine") != "nbgrader":
+        import traceback
+
+        from grading.engine import grade_assignment, write_report
+
+        try:
+            batch = grade_assignment(course_directory(root), assignment, students)
+        except Exception:
+            log.write(f"grading {assignment} failed:\n{traceback.format_exc()}\n")
+            print(f"grading {assignment} failed; see the log", file=sys.stderr)
+            return False
+        log.write("\n".join(batch.report_lines()) + "\n")
+        _batches.setdefault(str(root), {})[assignment] = batch
+        write_report(_batches[str(root)].values(), Path(root) / REPORT_NAME)
+        return not batch.errors
     pattern = f"--CourseDirectory.student_id={students[0]}" if len(students) == 1 else None
     args = ["autograde", assignment, "--force"] + ([pattern] if pattern else [])
     return run(args, root, log)
@@ -177,7 +202,7 @@ def grade(root=ROOT, only=None, csv_name="grades.csv", with_feedback=True, quiet
                 print(f"  {assignment:16s} {student:24s} {shown}")
         if csv_name:
             print(f"grades: {root / csv_name}; feedback: {root / coursedir.feedback_directory}; "
-                  f"log: {log_path}")
+                  f"log: {log_path}; what happened to each student: {root / REPORT_NAME}")
     return ok, seconds, table
 
 
