@@ -11,7 +11,6 @@ PIP    := $(BIN)/pip install --quiet --disable-pip-version-check -c constraints.
 ifneq ($(wildcard ../shared/data/airfoil_self_noise.dat),)
 export OPTBOOK_DATA_DIR ?= $(abspath ../shared/data)
 endif
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: setup book test fast-test lock clean benchmark browser mathjax grade
