@@ -325,7 +325,7 @@ def test_exercises_are_shown_unexecuted_with_buttons():
         assert page.is_file(), f"{name}.ipynb is released but not on the site"
         text = page.read_text("utf-8")
         assert (SITE / "_sources" / f"{name}.ipynb").is_file(), f"{name}: no .ipynb to download"
-        assert "cell_output" not in text, f"{name}: the student version shows outputs (was it executed?)"
+        assert 'class="cell_output' not in text, f"{name}: the student version shows outputs (was it executed?)"
         assert_launch_buttons(name, text, suffix=".ipynb")
 
 
