@@ -343,8 +343,10 @@ def test_chapters_are_numbered_with_buttons():
 
 
 def assert_launch_buttons(name, text, suffix):
+    # Colab reads only .ipynb: a .md chapter opens its executed notebook from the published site
+    colab_file = name + suffix if suffix == ".ipynb" else f"_sources/{name}.ipynb"
     for where, pattern in {"Binder": r"https://mybinder\.org/v2/gh/[^\"]+" + re.escape(name + suffix),
-                           "Colab": r"https://colab\.research\.google\.com/github/[^\"]+" + re.escape(name + suffix),
+                           "Colab": r"https://colab\.research\.google\.com/github/[^\"]+" + re.escape(colab_file),
                            "JupyterHub": r"/hub/user-redirect/git-pull\?repo=[^\"]+" + re.escape(name + suffix),
                            "repository": r'href="https://github\.com/[^"/]+/[^"/]+"'}.items():
         assert re.search(pattern, text), f"{name}: no {where} button"
