@@ -40,3 +40,8 @@ def test_tune_lr_prefers_a_working_rate_and_table_has_a_row_per_optimizer():
                                  seeds=[0, 1], epochs=1)
     table = experiments.markdown_table({"SGD": runs, "again": runs})
     assert table.count("\n") == 3 and "±" in table
+
+
+def test_html_table_escapes_and_has_one_row_per_entry():
+    table = experiments.html_table(["a", "b"], [["x<y", 1], ["z", 2]])
+    assert table.count("<tr>") == 3 and "x&lt;y" in table

@@ -4,7 +4,8 @@ One run of an optimizer proves little: the initial weights, the minibatch
 order and the data drawn all move the result. :func:`run_seeds` trains a
 fresh network once per seed and collects the final numbers;
 :func:`tune_lr` picks a learning rate on seeds kept apart from the ones
-reported; :func:`markdown_table` prints "mean ± std" rows.
+reported; :func:`summary_rows` formats "mean ± std" rows for
+:func:`markdown_table` or :func:`html_table`.
 
 Example::
 
@@ -15,10 +16,10 @@ Example::
     experiments.mean_std(runs.test_accuracy)   # (mean, standard deviation)
 """
 
+import html
 from typing import NamedTuple
 
 import numpy as np
-
 import torch
 
 from .data import sparse_classification
@@ -100,11 +101,34 @@ def tune_lr(make_optimizer, lrs, data, seeds=(100, 101), **run_options):
     return min(scores, key=scores.get), scores
 
 
-def markdown_table(results, digits=3):
-    """A Markdown table with one row per optimizer: {name: SeedRuns} -> str."""
-    lines = ["| optimizer | final training loss | test accuracy |", "|---|---|---|"]
+HEADER = ("optimizer", "final training loss", "test accuracy")
+
+
+def summary_rows(results, digits=3):
+    """{name: SeedRuns} -> rows [name, "loss mean ± std", "accuracy mean ± std"]."""
+    rows = []
     for name, runs in results.items():
         cells = [f"{m:.{digits}f} ± {s:.{digits}f}"
                  for m, s in (mean_std(runs.train_loss), mean_std(runs.test_accuracy))]
-        lines.append(f"| {name} | {cells[0]} | {cells[1]} |")
+        rows.append([name, *cells])
+    return rows
+
+
+def markdown_table(results, digits=3):
+    """A Markdown table with one row per optimizer: {name: SeedRuns} -> str."""
+    lines = ["| " + " | ".join(HEADER) + " |", "|---|---|---|"]
+    lines += ["| " + " | ".join(row) + " |" for row in summary_rows(results, digits)]
     return "\n".join(lines)
+
+
+def html_table(header, rows):
+    """A plain HTML table (myst-nb renders HTML output but not Markdown tables).
+
+    For seed results: ``html_table(HEADER, summary_rows(results))``; wrap the
+    string in ``IPython.display.HTML`` to show it.
+    """
+    escape = html.escape
+    head = "".join(f"<th>{escape(str(h))}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
