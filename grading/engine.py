@@ -143,25 +143,40 @@ def _setup_imports(skeletons):
     return list(dict.fromkeys(statements))
 
 
+def _inside_a_course(path):
+    """True if ``path`` is in a folder that looks like a course (solutions, gradebook, config)."""
+    for folder in [path, *Path(path).parents]:
+        if (folder / "nbgrader_config.py").exists() or (folder / "solutions").is_dir():
+            return True
+    return False
+
+
 def _read_paths(course_root):
-    """What a kernel may read: Python, installed packages, system files, the data folder."""
-    candidates = {sys.prefix, sys.base_prefix, sys.exec_prefix, "/usr", "/lib", "/lib64",
-                  "/lib32", "/etc", "/proc", "/sys", "/dev/null", "/dev/zero", "/dev/urandom",
-                  "/dev/random", "/opt/conda"}
+    """What a kernel may read: Python, installed packages, system files, the data folder.
+
+    Never the course folder, nor any folder inside a course-like folder (the repository
+    holds solutions/ and grading/assignments/, which contain the answers), except the
+    Python environment and optbook's own source, which are named explicitly.
+    """
     import optbook
-    candidates.add(str(Path(optbook.__file__).resolve().parent.parent))
-    candidates.update(p for p in sys.path if p and os.path.isdir(p))
+
+    explicit = {sys.prefix, sys.base_prefix, sys.exec_prefix,
+                str(Path(optbook.__file__).resolve().parent.parent)}
+    explicit.update(str(Path(__file__).resolve().parent / name)  # the grader's kernel-side code
+                    for name in ("__init__.py", "agent.py", "sandbox.py", "zygote.py"))
     if os.environ.get("OPTBOOK_DATA_DIR"):
-        candidates.add(os.environ["OPTBOOK_DATA_DIR"])
+        explicit.add(os.environ["OPTBOOK_DATA_DIR"])
+    system = {"/usr", "/lib", "/lib64", "/lib32", "/etc", "/proc", "/sys", "/dev/null",
+              "/dev/zero", "/dev/urandom", "/dev/random", "/opt/conda"}
+    others = {p for p in sys.path if p and os.path.isdir(p)}
     root = os.path.realpath(course_root)
     allowed = []
-    for path in sorted(candidates):
+    for path in sorted(explicit | system | others):
         real = os.path.realpath(path)
         if not os.path.exists(real) or real == root or root.startswith(real.rstrip("/") + "/"):
             continue  # never the course folder itself or a folder holding it
-        if os.path.exists(os.path.join(real, "nbgrader_config.py")) or os.path.isdir(
-                os.path.join(real, "solutions")):
-            continue  # nor any other course folder (e.g. the repository, when grading a copy)
+        if path in others and path not in explicit and _inside_a_course(Path(real)):
+            continue
         allowed.append(real)
     return sorted(set(allowed))
 
@@ -232,7 +247,7 @@ class Grader:
                              Path(log_dir or self.scratch) / "zygote.log")
         self.zygote_seconds = time.perf_counter() - started
         self.kernel_settings = {
-            "env": _kernel_environment(), "hidden_paths": [str(self.root)],
+            "env": _kernel_environment(), "hidden_paths": sorted({str(self.root), str(ROOT)}),
             "memory_bytes": self.settings.memory_bytes, "file_bytes": self.settings.file_bytes,
             "read_paths": self.read_paths, "landlock": bool(self.landlock_abi)}
         self._counter = 0
@@ -329,12 +344,13 @@ class Grader:
         deadline = time.monotonic() + s.notebook_timeout
         restored, audit = set(), []
         while True:
-            crashed = None
+            crashed, last = None, None
             t0 = time.perf_counter()
             kernel = self.zygote.spawn(run_dir / f"k{restarts}", work, self.kernel_settings)
             try:
                 kernel.connect()
                 timings["kernel_start"] = timings.get("kernel_start", 0) + time.perf_counter() - t0
+                memory_at_start = kernel.memory()
                 snapshot_taken = False
                 for i in code:
                     if i in skip:
@@ -352,9 +368,16 @@ class Grader:
                                     f"{s.notebook_timeout:g} s")
                         continue
                     timeout = min(s.cell_timeout, left)
+                    last = i
                     execution = kernel.execute(prepared[i][0], timeout, s.max_output_chars)
                     bucket = "setup" if i < first_student else "cells"
                     timings[bucket] = timings.get(bucket, 0) + execution.seconds
+                    if execution.timed_out and memory_at_start:
+                        execution.memory_full = (kernel.memory() - memory_at_start
+                                                 > 0.9 * s.memory_bytes)
+                    if execution.asked_exit:  # exit()/quit(): the kernel ends after this cell
+                        execution.died = True
+                        kernel.exit_status = "exit() was called"
                     if execution.timed_out or execution.died:
                         executions[i] = execution
                         crashed = (i, execution, kernel.exit_status)
@@ -362,6 +385,10 @@ class Grader:
                     if not replay:
                         executions[i] = execution
             except KernelDied:
+                if crashed is None and last is not None and roles[last] in ("answer", "extra"):
+                    executions.pop(last, None)  # it ended the kernel once it had finished
+                    dead = type("Ended", (), {"timed_out": False, "memory_full": False})()
+                    crashed = (last, dead, kernel.exit_status)
                 crashed = crashed or (None, None, kernel.exit_status)
             finally:
                 audit.extend(kernel.audit_log())
@@ -375,7 +402,12 @@ class Grader:
                 restarts += 1
             else:
                 name = _cell_name(notebook.cells[index], index)
-                if execution.timed_out:
+                if execution.timed_out and execution.memory_full:
+                    message = (f"cell {name} used up its memory (each submission may use "
+                               f"{s.memory_bytes / 2**30:g} GB more than the kernel at start) and "
+                               f"stopped responding")
+                    notes[index] = ("MemoryError", message + "; it was stopped")
+                elif execution.timed_out:
                     if time.monotonic() >= deadline:
                         message = (f"the notebook used up its {s.notebook_timeout:g} s in cell "
                                    f"{name}")

@@ -194,11 +194,21 @@ class Kernel:
             try:
                 reply = self._shell_reply(msg_id, max(5.0, deadline - time.monotonic()))
                 result.status = reply["content"].get("status")
+                result.asked_exit = any(isinstance(p, dict) and p.get("source") == "ask_exit"
+                                        for p in reply["content"].get("payload") or [])
                 result.error = {k: reply["content"].get(k) for k in ("ename", "evalue", "traceback")}
             except (TimeoutError, KernelDied):
                 result.died = self.exited.is_set()
         result.seconds = time.monotonic() - started
         return result
+
+    def memory(self):
+        """Bytes of address space the kernel maps now (0 if unknown)."""
+        try:
+            with open(f"/proc/{self.pid}/statm") as statm:
+                return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, TypeError):
+            return 0
 
     def kill(self):
         """Stop the kernel and everything it started."""
@@ -235,7 +245,8 @@ class Execution:
     def __init__(self):
         self.outputs, self.records = [], []
         self.status, self.error = None, {}
-        self.timed_out = self.died = False
+        self.timed_out = self.died = self.asked_exit = False
+        self.memory_full = False
         self.seconds = 0.0
         self.dropped = 0
         self._chars = 0

@@ -106,12 +106,22 @@ def reconcile(submitted, skeleton, test_sources):
     matched = {}  # skeleton index -> submitted cell
     order = []  # skeleton indexes in submitted order
     extras = {}  # skeleton index it follows (-1: start) -> [cells]
+    by_source = {}  # unchanged locked cells can be recognized by their text
+    for index, cell in enumerate(skeleton.cells):
+        if _kind(cell) != "answer" and _source(cell).strip():
+            by_source.setdefault(_source(cell).strip(), []).append(index)
     last_anchor = -1
+    unlabelled = 0
     for cell in submitted.cells:
         if not isinstance(cell, dict):
             continue
         grade_id = _nbgrader(cell).get("grade_id")
         index = skeleton_ids.get(grade_id) if isinstance(grade_id, str) else None
+        if index is None and not _nbgrader(cell):
+            same = [i for i in by_source.get(_source(cell).strip(), []) if i not in matched]
+            if same:  # nbgrader metadata removed from an unchanged cell
+                index = same[0]
+                unlabelled += 1
         if index is not None and index not in matched:
             matched[index] = cell
             order.append(index)
@@ -132,6 +142,9 @@ def reconcile(submitted, skeleton, test_sources):
             events.append(f"a cell with unknown nbgrader id '{grade_id}' was run as an ordinary "
                           f"cell")
         extras.setdefault(last_anchor, []).append(cell)
+    if unlabelled:
+        events.append(f"{unlabelled} cell(s) had lost their nbgrader metadata; they were "
+                      f"recognized by their text")
     if order != sorted(order):
         events.append("cells were moved; they were put back in the assignment's order")
 
@@ -183,7 +196,7 @@ def reconcile(submitted, skeleton, test_sources):
                                   f" the original was restored")
                 theirs = _nbgrader(mine)
                 for key in ("points", "grade", "solution", "locked"):
-                    if key in info and theirs.get(key) != info.get(key):
+                    if theirs and key in info and theirs.get(key) != info.get(key):
                         events.append(f"{_describe(original)}: nbgrader '{key}' was changed from "
                                       f"{info.get(key)!r} to {theirs.get(key)!r} in the "
                                       f"submission; the assignment's value was used")

@@ -34,14 +34,45 @@ DEFAULT_RTOL, DEFAULT_ATOL = _CLOSE["rtol"].default, _CLOSE["atol"].default
 _WRAPPERS = {"array", "asarray", "tensor", "as_tensor", "float64", "float32"}
 
 
+_BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+           ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b,
+           ast.Pow: lambda a, b: a ** b if abs(b) <= 64 else _refuse()}
+_CONSTANTS = {("math", "pi"): math.pi, ("math", "e"): math.e, ("np", "pi"): math.pi}
+
+
+def _refuse():
+    raise ValueError("not a literal")
+
+
 def _literal(node):
-    """The Python value of a literal node (unwrapping np.array/torch.tensor), else raise ValueError."""
-    if (isinstance(node, ast.Call) and len(node.args) == 1 and not any(
-            k.arg not in ("dtype",) for k in node.keywords)):
+    """The value of a literal node: numbers, strings, lists/tuples, arithmetic on numbers,
+    math.pi, and np.array/torch.tensor around a literal; else raise ValueError."""
+    if isinstance(node, ast.Call) and len(node.args) == 1 and all(
+            k.arg == "dtype" for k in node.keywords):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
         if name in _WRAPPERS:
             return _literal(node.args[0])
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = _literal(node.left), _literal(node.right)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right)):
+            _refuse()
+        try:
+            return _BINARY[type(node.op)](left, right)
+        except (ArithmeticError, ValueError):
+            _refuse()
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        key = (node.value.id, node.attr)
+        if key in _CONSTANTS:
+            return _CONSTANTS[key]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        values = [_literal(item) for item in node.elts]
+        return values if isinstance(node, ast.List) else tuple(values)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        value = _literal(node.operand)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            _refuse()
+        return -value if isinstance(node.op, ast.USub) else value
     return ast.literal_eval(node)
 
 
@@ -104,15 +135,26 @@ class _Rewriter(ast.NodeTransformer):
     def _condition(self, node):
         condition = _argument(node, 0, "condition")
         message = _argument(node, 1, "message") or ast.Constant("a check failed")
+        if isinstance(condition, ast.BoolOp) and isinstance(condition.op, ast.And):
+            # check(A == 1 and B == "b", msg): every part must be a rewritable comparison
+            saved = dict(self.references)
+            parts = [self._comparison(value, message, node) for value in condition.values]
+            if any(part is None for part in parts):
+                self.references = saved
+                return node
+            return ast.copy_location(ast.Tuple(elts=parts, ctx=ast.Load()), node)
+        return self._comparison(condition, message, node) or node
+
+    def _comparison(self, condition, message, node):
         if not (isinstance(condition, ast.Compare) and len(condition.ops) == 1):
-            return node
+            return None
         left, op, right = condition.left, condition.ops[0], condition.comparators[0]
         kind = {ast.Eq: "eq", ast.In: "in"}.get(type(op))
         if kind is None:
-            return node
+            return None
         for answer, reference in ((left, right), (right, left)):
             try:
-                wanted = ast.literal_eval(reference)
+                wanted = _literal(reference)
             except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 continue
             if kind == "in" and reference is left:
@@ -122,7 +164,7 @@ class _Rewriter(ast.NodeTransformer):
             key = len(self.references)
             self.references[key] = {"kind": kind, "expected": wanted, "node": node}
             return ast.copy_location(_record_call(key, answer, message, kind), node)
-        return node
+        return None
 
 
 def rewrite(source):
@@ -140,9 +182,12 @@ def rewrite(source):
     for key, reference in rewriter.references.items():
         reference.pop("node")
     for stmt in tree.body:
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and _called(
-                stmt.value, "__optbook_record__"):
-            required.add(stmt.value.args[0].value)
+        if not isinstance(stmt, ast.Expr):
+            continue
+        calls = stmt.value.elts if isinstance(stmt.value, ast.Tuple) else [stmt.value]
+        for call in calls:
+            if isinstance(call, ast.Call) and _called(call, "__optbook_record__"):
+                required.add(call.args[0].value)
     del top_level
     ast.fix_missing_locations(tree)
     return ast.unparse(tree), rewriter.references, required

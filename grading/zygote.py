@@ -50,7 +50,8 @@ def _audit_hook(log_fd, allowed_read, allowed_write, limit=200):
     state = {"count": 0}
     real, write, isinstance_, str_, bytes_ = os.path.realpath, os.write, isinstance, str, bytes
     events = {"open", "os.listdir", "os.scandir", "os.remove", "os.rename", "os.mkdir",
-              "os.rmdir", "os.chmod", "os.symlink", "os.link", "shutil.rmtree", "os.truncate"}
+              "os.rmdir", "os.chmod", "os.symlink", "os.link", "shutil.rmtree", "os.truncate",
+              "sqlite3.connect"}
 
     def inside(path, roots):
         return any(path == root or path.startswith(root + os.sep) for root in roots)
