@@ -12,6 +12,7 @@ Assignments are graded two at a time in the background (2 cores), so the tests
 of one assignment run while the next is graded.
 """
 
+import ast
 import os
 import sys
 import time
@@ -101,6 +102,9 @@ def test_notebook_follows_the_conventions(name):
         meta = C.nbgrader_meta(cell)
         assert meta.get("points", 0) > 0 and meta.get("locked"), meta["grade_id"]
         assert C.part_of(cell), f"graded cell {meta['grade_id']} belongs to no part"
+        assert not _shows_a_value(cell.source), (
+            f"{name} {meta['grade_id']}: the last line displays a value, which nbgrader "
+            "would take as partial credit; assign it (`_ = ...`) or end with check(...)")
     for part in parts:
         assert any(C.nbgrader_meta(c).get("solution") and C.part_of(c) == part
                    for c in nb.cells), f"{name} {part} has no answer cell"
@@ -108,6 +112,16 @@ def test_notebook_follows_the_conventions(name):
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None, \
                 f"{name}: clear the outputs of {C.nbgrader_meta(cell)['grade_id']}"
+
+
+def _shows_a_value(source):
+    """Whether a cell's last statement is an expression other than check(...) / check_close(...)."""
+    body = ast.parse(source).body
+    if not body or not isinstance(body[-1], ast.Expr):
+        return False
+    value = body[-1].value
+    return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                and value.func.id in ("check", "check_close"))
 
 
 def test_at_least_40_graded_tests_in_all():
