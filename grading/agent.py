@@ -81,7 +81,22 @@ class Agent:
         self.changed = []
         checks = sys.modules.get("optbook.checks")
         self.as_floats = getattr(checks, "as_floats", None)
+        self.builtins_saved = dict(vars(builtins))
+        self.builtins_changed = []
         kernel.shell_handlers["optbook_request"] = self.handle
+        # After every cell, put builtins back at once: replacing len/isinstance/zip breaks
+        # the kernel's own code, which would then hang instead of answering.
+        self.shell.events.register("post_run_cell", self.restore_builtins)
+
+    def restore_builtins(self, *args):
+        current = vars(builtins)
+        for key, value in self.builtins_saved.items():
+            if key in ("input", "raw_input", "getpass"):
+                continue  # the kernel itself swaps these while a cell runs
+            if current.get(key, _MISSING) is not value:
+                current[key] = value
+                if not key.startswith("_"):
+                    self.builtins_changed.append(f"builtins.{key}")
 
     # -- messages ---------------------------------------------------------------
     def handle(self, stream, idents, parent):
@@ -135,7 +150,8 @@ class Agent:
     def restore(self):
         if not self.taken:
             self.snapshot()
-        changed = self.changed = []
+        changed = self.changed = self.builtins_changed
+        self.builtins_changed = []
         for name, (module, saved) in self.modules.items():
             current = vars(module)
             for key, value in saved.items():

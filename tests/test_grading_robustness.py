@@ -48,8 +48,9 @@ def corpus(tmp_path_factory):
     victim = course / "submitted" / "victim" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     before = _digest(victim)
     saved = {k: os.environ.get(k) for k in ("NBGRADER_CELL_TIMEOUT", "NBGRADER_NOTEBOOK_TIMEOUT",
-                                            "GRADING_ENGINE", "PATH")}
+                                            "GRADING_ENGINE", "PATH", "GRADING_MEMORY_MB")}
     os.environ.update(NBGRADER_CELL_TIMEOUT="5", NBGRADER_NOTEBOOK_TIMEOUT="60",
+                      GRADING_MEMORY_MB="1024",
                       GRADING_ENGINE="engine",
                       PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
     try:
