@@ -8,7 +8,6 @@ the repository's own _build is untouched.
     .venv/bin/python benchmarks/chapter_times.py
 """
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -50,7 +49,6 @@ def verdict(seconds, budget):
 
 
 def main():
-    os.environ.setdefault("MPLBACKEND", "Agg")
     print("Execution time of each chapter:")
     for chapter in chapters():
         print(f"  {chapter:32s} {verdict(execute(chapter), BUDGET_CHAPTER)}")
