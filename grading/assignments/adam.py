@@ -1,0 +1,365 @@
+"""The adam assignment: the update, bias correction, Adam fails where Yogi converges, L2 versus AdamW.
+
+Hidden reference values are computed here, offline (torch.optim cross-checked against
+plain loops), and written into the test cells as literals.
+
+    python -m grading.assignments.adam    # rewrite solutions/adam/adam.ipynb
+"""
+
+import math
+import textwrap
+
+import numpy as np
+import torch
+
+from grading.authoring import SETUP_IMPORTS, answer, intro, markdown, setup, tests, write
+
+torch.set_default_dtype(torch.float64)  # the reference computations below run in float64
+
+SETUP = SETUP_IMPORTS.rstrip("\n") + "\n\ntorch.set_num_threads(1)  # steady timings on a shared CPU\n"
+
+
+def lit(values, digits=17):
+    """Reference values as a literal for a test cell: a float, or a flat list of floats."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 0:
+        return repr(float(f"{float(array):.{digits}g}"))
+    return repr([float(f"{v:.{digits}g}") for v in array.reshape(-1).tolist()])
+
+
+def lits(rows):
+    """A literal list of flat lists."""
+    return "[" + ", ".join(lit(row) for row in rows) + "]"
+
+
+def checks(rows, rtol=1e-9):
+    """Top-level check_close lines against literals: rows of (expression, reference, what)."""
+    return "\n".join(f"check_close({expr}, {lit(ref)}, {what!r}, rtol={rtol})" for expr, ref, what in rows)
+
+
+def test(grade_id, points, visible, hidden=None):
+    """A graded test cell: visible checks, then hidden checks between the nbgrader markers."""
+    code = textwrap.dedent(visible).strip("\n")
+    if hidden:
+        code += "\n### BEGIN HIDDEN TESTS\n" + textwrap.dedent(hidden).strip("\n") + "\n### END HIDDEN TESTS"
+    return tests(grade_id, points, code)
+
+def torch_adam(x0, grads, lr, b1, b2, eps):
+    p = torch.tensor(x0, requires_grad=True)
+    opt = torch.optim.Adam([p], lr=lr, betas=(b1, b2), eps=eps)
+    out = []
+    for g in grads:
+        p.grad = torch.tensor(g); opt.step()
+        st = opt.state[p]
+        out.append((p.detach().clone().numpy(), st["exp_avg"].clone().numpy(), st["exp_avg_sq"].clone().numpy()))
+    return out
+def plain_adam(x0, grads, lr, b1, b2, eps, corrected=True):
+    x, m, v = np.array(x0, float), np.zeros(len(x0)), np.zeros(len(x0)); out = []
+    for t, g in enumerate(grads, 1):
+        g = np.array(g); m = b1 * m + (1 - b1) * g; v = b2 * v + (1 - b2) * g * g
+        mh, vh = (m / (1 - b1 ** t), v / (1 - b2 ** t)) if corrected else (m, v)
+        x = x - lr * mh / (np.sqrt(vh) + eps); out.append((x.copy(), m.copy(), v.copy()))
+    return out
+seq_x0, seq_g = [1.0, -2.0, 0.5], [[0.5, -1.0, 2.0], [-0.3, 0.2, 1.5], [1.2, 0.0, -0.7], [0.4, 0.4, 0.4]]
+seq = torch_adam(seq_x0, seq_g, 0.1, 0.9, 0.999, 1e-8)
+assert all(np.allclose(a[0], b[0], rtol=1e-12) for a, b in zip(seq, plain_adam(seq_x0, seq_g, 0.1, 0.9, 0.999, 1e-8)))
+uncorrected = plain_adam(seq_x0, seq_g, 0.1, 0.9, 0.999, 1e-8, corrected=False)
+seq_b = torch_adam([0.0, 0.0], [[2.0, -0.5], [1.0, 0.5], [-1.0, 1.5]], 0.05, 0.5, 0.9, 1e-3)
+
+def step_sizes(grads, lr, b1, b2, eps, corrected):
+    x, m, v, out = 0.0, 0.0, 0.0, []
+    for t, g in enumerate(grads, 1):
+        m = b1 * m + (1 - b1) * g; v = b2 * v + (1 - b2) * g * g
+        mh, vh = (m / (1 - b1 ** t), v / (1 - b2 ** t)) if corrected else (m, v)
+        new = x - lr * mh / (math.sqrt(vh) + eps); out.append(abs(new - x)); x = new
+    return np.array(out)
+const = [0.5] * 10
+sizes_c = step_sizes(const, 0.01, 0.9, 0.999, 1e-8, True)
+sizes_u = step_sizes(const, 0.01, 0.9, 0.999, 1e-8, False)
+mixed = [1.0, -2.0, 0.5, 3.0, -0.1]
+
+def yogi_v(v, g, b2):
+    return v - (1 - b2) * float(np.sign(v - g * g)) * g * g
+def online(use_yogi, steps=3000, C=3.0, b2=0.1, lr=0.5, eps=1e-8):
+    x = m = v = 0.0
+    for t in range(1, steps + 1):
+        g = C if t % 3 == 1 else -1.0
+        m = g
+        v = yogi_v(v, g, b2) if use_yogi else b2 * v + (1 - b2) * g * g
+        x = x - lr / math.sqrt(t) * m / (math.sqrt(v / (1 - b2 ** t)) + eps)
+        x = min(1.0, max(-1.0, x))
+    return x
+adam_final, yogi_final = online(False), online(True)
+
+def torch_run(decoupled, wd, steps=200, lr=0.01, x0=(0.0, 1.0), target=1.0):
+    p = torch.tensor(x0, requires_grad=True)
+    opt = (torch.optim.AdamW if decoupled else torch.optim.Adam)([p], lr=lr, weight_decay=wd)
+    for _ in range(steps):
+        opt.zero_grad(); (0.5 * (p[0] - target) ** 2).backward(); opt.step()
+    return p.detach().numpy()
+x2_l2 = [torch_run(False, wd)[1] for wd in (0.1, 0.001)]
+x2_w = [torch_run(True, wd)[1] for wd in (0.1, 0.001)]
+hid_l2, hid_w = torch_run(False, 0.5, 30, 0.05, (2.0, -1.0), -1.0), torch_run(True, 0.5, 30, 0.05, (2.0, -1.0), -1.0)
+
+cells = [
+intro("Assignment: Adam, Yogi and AdamW", "adam", """
+This assignment has four parts: (1) the Adam update with bias correction, (2) what goes wrong
+in the first steps without bias correction, (3) a problem on which Adam fails and Yogi succeeds,
+(4) L2 weight decay versus decoupled weight decay (AdamW)."""),
+setup(SETUP),
+markdown("p1_text", """
+## Part 1: the Adam update (4 points)
+
+Adam keeps leaky averages of the gradients and of their squares, corrects their bias towards the
+initial zeros, and takes a normalized step (coordinate by coordinate, steps counted from $t = 1$):
+
+$$m_t = \\beta_1 m_{t-1} + (1-\\beta_1) g_t, \\qquad v_t = \\beta_2 v_{t-1} + (1-\\beta_2) g_t^2,$$
+$$\\hat m_t = \\frac{m_t}{1-\\beta_1^t}, \\qquad \\hat v_t = \\frac{v_t}{1-\\beta_2^t}, \\qquad
+x_t = x_{t-1} - \\eta\\, \\frac{\\hat m_t}{\\sqrt{\\hat v_t} + \\epsilon}.$$
+
+Write `adam_step(x, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8)`: the arguments are
+float64 tensors of the same shape, the step number `t` (1 for the first step) and numbers; return
+the triple `(new_x, new_m, new_v)` of new tensors (`m` and `v` without the correction). Write the
+formulas; do not call a library optimizer."""),
+answer("p1_update", """
+def adam_step(x, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    ### BEGIN SOLUTION
+    new_m = beta1 * m + (1 - beta1) * grad
+    new_v = beta2 * v + (1 - beta2) * grad * grad
+    m_hat = new_m / (1 - beta1 ** t)
+    v_hat = new_v / (1 - beta2 ** t)
+    new_x = x - lr * m_hat / (torch.sqrt(v_hat) + eps)
+    return new_x, new_m, new_v
+    ### END SOLUTION
+"""),
+test("p1_tests_one_step", 1, """
+zeros = torch.zeros(2, dtype=torch.float64)
+x, g = torch.tensor([1.0, 2.0], dtype=torch.float64), torch.tensor([3.0, -4.0], dtype=torch.float64)
+result = adam_step(x, g, zeros, zeros, t=1, lr=0.1, eps=0.0)
+check(isinstance(result, tuple) and len(result) == 3, "adam_step should return a triple (new_x, new_m, new_v)")
+new_x, new_m, new_v = result
+check_close(new_m, [0.3, -0.4], "m after one step ((1 - beta1) g)")
+check_close(new_v, [0.009, 0.016], "v after one step ((1 - beta2) g^2)")
+check_close(new_x, [0.9, 2.1], "x after the first step (with bias correction it moves by lr against the sign of g)")
+""", f"""
+x, m, v = (torch.zeros(2, dtype=torch.float64) for _ in range(3))
+states = []
+for t, g in enumerate([[2.0, -0.5], [1.0, 0.5], [-1.0, 1.5]], 1):
+    x, m, v = adam_step(x, torch.tensor(g, dtype=torch.float64), m, v, t, lr=0.05, beta1=0.5, beta2=0.9, eps=1e-3)
+    states.append(list(x) + list(m) + list(v))
+{checks([(f"states[{t}]", np.concatenate(o), f"(x, m, v) after step {t + 1} with beta1 = 0.5, beta2 = 0.9, eps = 1e-3") for t, o in enumerate(seq_b)])}
+"""),
+test("p1_tests_sequence", 2, """
+x, m, v = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64), torch.zeros(3, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
+for t, g in enumerate([[0.5, -1.0, 2.0], [-0.3, 0.2, 1.5]], 1):
+    x, m, v = adam_step(x, torch.tensor(g, dtype=torch.float64), m, v, t, lr=0.1)
+check(tuple(x.shape) == (3,), "new_x should have the shape of x")
+""", f"""
+steps = {lits(seq_g)}
+x, m, v = torch.tensor({lit(seq_x0)}, dtype=torch.float64), torch.zeros(3, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
+xs, ms, vs = [], [], []
+for t, g in enumerate(steps, 1):
+    x, m, v = adam_step(x, torch.tensor(g, dtype=torch.float64), m, v, t, lr=0.1)
+    xs.append(x)
+    ms.append(m)
+    vs.append(v)
+check(not all(abs(a - b) < 1e-9 for a, b in zip(xs[0].tolist(), {lit(uncorrected[0][0])})),
+      "the step should use the bias-corrected m / (1 - beta1^t) and v / (1 - beta2^t)")
+{checks([(f"ms[{t}]", o[1], f"m after step {t + 1}") for t, o in enumerate(seq)] + [(f"vs[{t}]", o[2], f"v after step {t + 1}") for t, o in enumerate(seq)] + [(f"xs[{t}]", o[0], f"x after step {t + 1}") for t, o in enumerate(seq)])}
+"""),
+markdown("p2_text", """
+## Part 2: without bias correction (4 points)
+
+1. Write `step_sizes(grads, lr, beta1, beta2, eps, corrected)`: one-dimensional Adam on the given
+   list of gradients (they do not depend on $x$), from $x_0 = 0$, $m_0 = v_0 = 0$; return a NumPy
+   array of the step lengths $|x_t - x_{t-1}|$. With `corrected=False` use $m_t$ and $v_t$ in
+   place of $\\hat m_t$ and $\\hat v_t$.
+2. Set `sizes_corrected` and `sizes_uncorrected` for ten gradients equal to 0.5, `lr=0.01` and the
+   default betas (0.9, 0.999), `eps=1e-8`.
+3. Write `first_step_factor(beta1, beta2)`: the ratio (uncorrected first step) / (corrected first
+   step) for a gradient much larger than $\\epsilon$ (a formula).
+4. Answer `what_goes_wrong`: `"a"`: without the correction the first steps are too **large**
+   (about 3 times $\\eta$ for the default betas), because $v$ starts at 0 and is underestimated even
+   more than $m$; `"b"`: they are too **small**, because $m$ starts at 0; `"c"`: nothing changes."""),
+answer("p2_bias", """
+def step_sizes(grads, lr, beta1, beta2, eps, corrected):
+    ### BEGIN SOLUTION
+    x, m, v, sizes = 0.0, 0.0, 0.0, []
+    for t, g in enumerate(grads, 1):
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat, v_hat = (m / (1 - beta1 ** t), v / (1 - beta2 ** t)) if corrected else (m, v)
+        new_x = x - lr * m_hat / (math.sqrt(v_hat) + eps)
+        sizes.append(abs(new_x - x))
+        x = new_x
+    return np.array(sizes)
+    ### END SOLUTION
+
+
+### BEGIN SOLUTION
+sizes_corrected = step_sizes([0.5] * 10, 0.01, 0.9, 0.999, 1e-8, True)
+sizes_uncorrected = step_sizes([0.5] * 10, 0.01, 0.9, 0.999, 1e-8, False)
+print("corrected:  ", sizes_corrected.round(5))
+print("uncorrected:", sizes_uncorrected.round(5))
+
+
+def first_step_factor(beta1, beta2):
+    return (1 - beta1) / math.sqrt(1 - beta2)
+
+
+what_goes_wrong = "a"
+### END SOLUTION
+"""),
+test("p2_tests_sizes", 2, """
+check(np.size(sizes_corrected) == 10 and np.size(sizes_uncorrected) == 10, "there should be ten step sizes in each array")
+check_close(sizes_corrected, [0.01] * 10, "the corrected steps for a constant gradient (each should be lr)", rtol=1e-6)
+""", f"""
+check_close(sizes_uncorrected, {lit(sizes_u)}, "sizes_uncorrected", rtol=1e-8)
+check_close(step_sizes({lit(mixed)}, 0.1, 0.8, 0.99, 1e-8, True), {lit(step_sizes(mixed, 0.1, 0.8, 0.99, 1e-8, True))},
+            "step_sizes for gradients (1, -2, 0.5, 3, -0.1), corrected", rtol=1e-8)
+check_close(step_sizes({lit(mixed)}, 0.1, 0.8, 0.99, 1e-8, False), {lit(step_sizes(mixed, 0.1, 0.8, 0.99, 1e-8, False))},
+            "step_sizes for gradients (1, -2, 0.5, 3, -0.1), uncorrected", rtol=1e-8)
+"""),
+test("p2_tests_answers", 2, """
+check_number(first_step_factor(0.9, 0.999), "first_step_factor(0.9, 0.999)")
+check(type(what_goes_wrong) is str and what_goes_wrong.strip().lower() in ("a", "b", "c"), 'what_goes_wrong should be "a", "b" or "c"')
+""", f"""
+check_close(first_step_factor(0.9, 0.999), {lit(0.1 / math.sqrt(0.001))}, "first_step_factor(0.9, 0.999): m_1 = (1 - beta1) g, v_1 = (1 - beta2) g^2", rtol=1e-8)
+check_close(first_step_factor(0.9, 0.9), {lit(0.1 / math.sqrt(0.1))}, "first_step_factor(0.9, 0.9)", rtol=1e-8)
+check(what_goes_wrong.strip().lower() == "a",
+      "compare sizes_uncorrected with sizes_corrected: are the first uncorrected steps larger or smaller?")
+"""),
+markdown("p3_text", """
+## Part 3: Adam fails, Yogi converges (4 points)
+
+Reddi et al. (2018) built an online problem on which Adam converges to the worst point. On
+$x \\in [-1, 1]$ the loss at step $t$ is $f_t(x) = 3x$ when $t \\bmod 3 = 1$ and $f_t(x) = -x$
+otherwise, so the gradient is $3$ once every three steps and $-1$ in between. On average the loss
+is $x/3$, minimized at $x = -1$.
+
+Yogi (Zaheer et al., 2018) changes only the second moment: instead of Adam's
+$v_t = v_{t-1} - (1-\\beta_2)(v_{t-1} - g_t^2)$ it uses
+$v_t = v_{t-1} - (1-\\beta_2)\\,\\mathrm{sign}(v_{t-1} - g_t^2)\\, g_t^2$, so $v$ moves by at most
+$(1-\\beta_2) g_t^2$ per step (with $\\mathrm{sign}(0) = 0$).
+
+1. Write `yogi_second_moment(v, g, beta2)` (numbers in, a number out).
+2. Write `run_online(use_yogi, steps)`: from $x_0 = 0$, $m_0 = v_0 = 0$, with $\\beta_1 = 0$ (so
+   $m_t = g_t$), $\\beta_2 = 0.1$, $\\epsilon = 10^{-8}$ and the step size $\\eta_t = 0.5/\\sqrt{t}$:
+   $x_t = \\mathrm{clip}\\big(x_{t-1} - \\eta_t\\, m_t / (\\sqrt{v_t / (1-\\beta_2^t)} + \\epsilon), -1, 1\\big)$,
+   with Adam's $v_t$ or, when `use_yogi` is true, Yogi's. Return the final $x$.
+3. Set `adam_final = run_online(False, 3000)` and `yogi_final = run_online(True, 3000)`, and answer
+   `why`: `"a"`: Adam's $v$ forgets the rare large gradient within a step or two, so the frequent
+   small gradients are divided by a small $v$ and their steps outweigh the rare large one; Yogi's
+   $v$ shrinks only slowly, so all gradients are divided by about the same value and the net step
+   points to the minimum; `"b"`: Yogi has a larger step size; `"c"`: Adam has no bias correction."""),
+answer("p3_yogi", """
+def yogi_second_moment(v, g, beta2):
+    ### BEGIN SOLUTION
+    return v - (1 - beta2) * float(np.sign(v - g * g)) * g * g
+    ### END SOLUTION
+
+
+def run_online(use_yogi, steps):
+    ### BEGIN SOLUTION
+    beta2, eps, x, v = 0.1, 1e-8, 0.0, 0.0
+    for t in range(1, steps + 1):
+        g = 3.0 if t % 3 == 1 else -1.0
+        v = yogi_second_moment(v, g, beta2) if use_yogi else beta2 * v + (1 - beta2) * g * g
+        x = x - 0.5 / math.sqrt(t) * g / (math.sqrt(v / (1 - beta2 ** t)) + eps)
+        x = min(1.0, max(-1.0, x))
+    return x
+    ### END SOLUTION
+
+
+### BEGIN SOLUTION
+adam_final, yogi_final = run_online(False, 3000), run_online(True, 3000)
+print(f"after 3000 steps: Adam at {adam_final:.3f}, Yogi at {yogi_final:.3f} (the minimum is at -1)")
+why = "a"
+### END SOLUTION
+"""),
+test("p3_tests_yogi", 1, """
+check_close(yogi_second_moment(1.0, 2.0, 0.9), 1.4, "yogi_second_moment(1.0, 2.0, 0.9): v < g^2, so v grows by (1 - beta2) g^2")
+""", """
+check_close(yogi_second_moment(5.0, 1.0, 0.9), 4.9, "yogi_second_moment(5.0, 1.0, 0.9): v > g^2, so v shrinks by (1 - beta2) g^2", rtol=1e-9)
+check_close(yogi_second_moment(4.0, -2.0, 0.5), 4.0, "yogi_second_moment(4.0, -2.0, 0.5): v = g^2, so v stays", rtol=1e-9)
+check_close(yogi_second_moment(0.0, 3.0, 0.999), 0.009, "yogi_second_moment(0.0, 3.0, 0.999)", rtol=1e-9)
+"""),
+test("p3_tests_online", 2, """
+check(check_number(adam_final, "adam_final") > 0.9, "Adam should end near the worst point x = 1")
+check(check_number(yogi_final, "yogi_final") < -0.9, "Yogi should end near the minimum x = -1")
+""", f"""
+check_close(run_online(False, 30), {lit(online(False, 30))}, "run_online(False, 30) (Adam)", rtol=1e-8, atol=1e-12)
+check_close(run_online(True, 30), {lit(online(True, 30))}, "run_online(True, 30) (Yogi)", rtol=1e-8, atol=1e-12)
+check_close(adam_final, {lit(adam_final)}, "adam_final", rtol=1e-6)
+check_close(yogi_final, {lit(yogi_final)}, "yogi_final", rtol=1e-6)
+"""),
+test("p3_tests_answer", 1, """
+check(type(why) is str and why.strip().lower() in ("a", "b", "c"), 'why should be "a", "b" or "c"')
+""", """
+check(why.strip().lower() == "a", "both use the same step size and the same bias correction here; "
+      "what differs is how fast v forgets the large gradient")
+"""),
+markdown("p4_text", """
+## Part 4: L2 weight decay versus AdamW (4 points)
+
+Weight decay can enter Adam in two ways. **L2** adds $\\lambda x$ to the gradient before the
+moments, so the decay is divided by $\\sqrt{\\hat v}$ like everything else. **Decoupled** decay
+(AdamW, Loshchilov and Hutter) shrinks the weights directly, $x \\leftarrow (1 - \\eta\\lambda) x$, and
+then takes the plain Adam step (this is what `torch.optim.AdamW` does).
+
+1. Write `run_adam(target, x0, steps, lr, weight_decay, decoupled)`: Adam with betas (0.9, 0.999)
+   and $\\epsilon = 10^{-8}$ on the loss $\\tfrac12 (x_1 - c)^2$ with $c$ = `target`, where the second
+   weight $x_2$ does not enter the loss (like a weight the data never uses); return the final
+   $(x_1, x_2)$ as a NumPy array. You may use `torch.optim.Adam` and `torch.optim.AdamW`.
+2. For `weight_decay` in `(0.1, 0.001)`, run 200 steps with `lr=0.01` from `(0.0, 1.0)` towards
+   `target=1.0` and set `x2_l2` and `x2_decoupled` to arrays of the two final values of $x_2$.
+3. Answer `l2_ignores_strength`: `True` if with L2 the final $x_2$ is (nearly) the same for both
+   strengths, and `shrink_decoupled`: the exact factor $x_2$ is multiplied by in 200 decoupled
+   steps with $\\lambda = 0.1$ (a formula)."""),
+answer("p4_decay", """
+def run_adam(target, x0, steps, lr, weight_decay, decoupled):
+    ### BEGIN SOLUTION
+    x = torch.tensor(x0, dtype=torch.float64, requires_grad=True)
+    optimizer_class = torch.optim.AdamW if decoupled else torch.optim.Adam
+    optimizer = optimizer_class([x], lr=lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=weight_decay)
+    for _ in range(steps):
+        optimizer.zero_grad()
+        (0.5 * (x[0] - target) ** 2).backward()
+        optimizer.step()
+    return x.detach().numpy()
+    ### END SOLUTION
+
+
+### BEGIN SOLUTION
+x2_l2 = np.array([run_adam(1.0, (0.0, 1.0), 200, 0.01, wd, False)[1] for wd in (0.1, 0.001)])
+x2_decoupled = np.array([run_adam(1.0, (0.0, 1.0), 200, 0.01, wd, True)[1] for wd in (0.1, 0.001)])
+print("x2 with L2:", x2_l2, " decoupled:", x2_decoupled)
+l2_ignores_strength = True
+shrink_decoupled = (1 - 0.01 * 0.1) ** 200
+### END SOLUTION
+"""),
+test("p4_tests_run", 2, """
+final = run_adam(1.0, (0.0, 1.0), 5, 0.01, 0.0, False)
+check(np.size(final) == 2, "run_adam should return the two weights")
+check_close(final[1], 1.0, "x2 without weight decay (it should not move: it does not enter the loss)")
+""", f"""
+check_close(run_adam(-1.0, (2.0, -1.0), 30, 0.05, 0.5, False), {lit(hid_l2)}, "run_adam with L2 decay (30 steps, lr 0.05, weight decay 0.5)", rtol=1e-7)
+check_close(run_adam(-1.0, (2.0, -1.0), 30, 0.05, 0.5, True), {lit(hid_w)}, "run_adam with decoupled decay (30 steps, lr 0.05, weight decay 0.5)", rtol=1e-7)
+"""),
+test("p4_tests_compare", 2, """
+check(np.size(x2_l2) == 2 and np.size(x2_decoupled) == 2, "x2_l2 and x2_decoupled should hold two values each")
+check(type(l2_ignores_strength) is bool, "l2_ignores_strength should be True or False")
+check_number(shrink_decoupled, "shrink_decoupled")
+""", f"""
+check_close(x2_l2, {lit(x2_l2)}, "x2_l2 (weight decay 0.1 and 0.001)", rtol=1e-6)
+check_close(x2_decoupled, {lit(x2_w)}, "x2_decoupled (weight decay 0.1 and 0.001)", rtol=1e-6)
+check(l2_ignores_strength == True, "compare the two values in x2_l2: Adam divides the L2 term by sqrt(v), "
+      "which is itself proportional to the decay strength")
+check_close(shrink_decoupled, {lit(0.999 ** 200)}, "shrink_decoupled: each decoupled step multiplies x2 by (1 - lr * weight_decay)", rtol=1e-9)
+"""),
+]
+
+NAME = "adam"
+
+if __name__ == "__main__":
+    print(write(NAME, cells))

@@ -1,0 +1,334 @@
+"""The rmsprop assignment: the update, the weight of past gradients, gamma = 1 and 0, a rotated problem.
+
+Hidden reference values are computed here, offline (torch.optim cross-checked against
+plain loops), and written into the test cells as literals.
+
+    python -m grading.assignments.rmsprop    # rewrite solutions/rmsprop/rmsprop.ipynb
+"""
+
+import math
+import textwrap
+
+import numpy as np
+import torch
+
+from grading.authoring import SETUP_IMPORTS, answer, intro, markdown, setup, tests, write
+
+torch.set_default_dtype(torch.float64)  # the reference computations below run in float64
+
+SETUP = SETUP_IMPORTS.rstrip("\n") + "\n\ntorch.set_num_threads(1)  # steady timings on a shared CPU\n"
+
+
+def lit(values, digits=17):
+    """Reference values as a literal for a test cell: a float, or a flat list of floats."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 0:
+        return repr(float(f"{float(array):.{digits}g}"))
+    return repr([float(f"{v:.{digits}g}") for v in array.reshape(-1).tolist()])
+
+
+def lits(rows):
+    """A literal list of flat lists."""
+    return "[" + ", ".join(lit(row) for row in rows) + "]"
+
+
+def checks(rows, rtol=1e-9):
+    """Top-level check_close lines against literals: rows of (expression, reference, what)."""
+    return "\n".join(f"check_close({expr}, {lit(ref)}, {what!r}, rtol={rtol})" for expr, ref, what in rows)
+
+
+def test(grade_id, points, visible, hidden=None):
+    """A graded test cell: visible checks, then hidden checks between the nbgrader markers."""
+    code = textwrap.dedent(visible).strip("\n")
+    if hidden:
+        code += "\n### BEGIN HIDDEN TESTS\n" + textwrap.dedent(hidden).strip("\n") + "\n### END HIDDEN TESTS"
+    return tests(grade_id, points, code)
+
+def torch_rmsprop(x0, grads, lr, gamma, eps):
+    p = torch.tensor(x0, requires_grad=True)
+    opt = torch.optim.RMSprop([p], lr=lr, alpha=gamma, eps=eps)
+    out = []
+    for g in grads:
+        p.grad = torch.tensor(g); opt.step()
+        out.append((p.detach().clone().numpy(), opt.state[p]["square_avg"].clone().numpy()))
+    return out
+def plain(x0, grads, lr, gamma, eps, inside=False, leak_only=False):
+    x, s = np.array(x0, float), np.zeros(len(x0)); out = []
+    for g in grads:
+        g = np.array(g); s = gamma * s + (1.0 if leak_only else 1 - gamma) * g * g
+        x = x - lr * g / (np.sqrt(s + eps) if inside else np.sqrt(s) + eps); out.append((x.copy(), s.copy()))
+    return out
+seq_x0, seq_g = [1.0, -2.0, 0.5], [[0.5, -1.0, 2.0], [-0.3, 0.2, 1.5], [1.2, 0.0, -0.7]]
+seq = torch_rmsprop(seq_x0, seq_g, 0.01, 0.9, 1e-8)
+assert np.allclose(seq[-1][0], plain(seq_x0, seq_g, 0.01, 0.9, 1e-8)[-1][0], rtol=1e-13)
+no_one_minus = plain(seq_x0, seq_g, 0.01, 0.9, 1e-8, leak_only=True)
+eps_x0, eps_g = [2.0, -1.0], [[1e-3, 1.0]]
+eps_ref = torch_rmsprop(eps_x0, eps_g, 0.5, 0.5, 0.1)[0][0]
+eps_inside = plain(eps_x0, eps_g, 0.5, 0.5, 0.1, inside=True)[0][0]
+
+fa = lambda a, b: (0.2 * a, 4 * b)
+fr = lambda a, b: (0.2 * (a + b) + 4 * (a - b), 0.2 * (a + b) - 4 * (a - b))
+def steps_of(gamma, steps, lr=0.01, eps=1e-6):
+    x = np.array([-5.0, -2.0]); s = np.zeros(2); out = []
+    for _ in range(steps):
+        g = np.array(fa(*x)); s = gamma * s + (1 - gamma) * g * g
+        new = x - lr * g / (np.sqrt(s) + eps); out.append(np.linalg.norm(new - x)); x = new
+    return np.array(out)
+def dist(grad, steps=20, lr=0.4, gamma=0.9, eps=1e-6):
+    x = np.array([-5.0, -2.0]); s = np.zeros(2)
+    for _ in range(steps):
+        g = np.array(grad(*x)); s = gamma * s + (1 - gamma) * g * g; x = x - lr * g / (np.sqrt(s) + eps)
+    return np.linalg.norm(x)
+# torch agrees on the experiment
+p = torch.tensor([-5.0, -2.0], requires_grad=True); opt = torch.optim.RMSprop([p], lr=0.4, alpha=0.9, eps=1e-6)
+for _ in range(20):
+    p.grad = torch.tensor(fr(*p.detach().tolist())); opt.step()
+assert abs(p.detach().norm().item() - dist(fr)) < 1e-12
+
+cells = [
+intro("Assignment: RMSProp", "rmsprop", """
+This assignment has four parts: (1) the RMSProp update, (2) how much weight the leaky average
+gives to past gradients, (3) what the extreme choices gamma = 1 and gamma = 0 do, (4) RMSProp on
+a rotated ill-conditioned quadratic."""),
+setup(SETUP),
+markdown("p1_text", """
+## Part 1: the RMSProp update (4 points)
+
+RMSProp replaces Adagrad's sum of squared gradients by a leaky average:
+
+$$s_t = \\gamma s_{t-1} + (1 - \\gamma)\\, g_t^2, \\qquad x_t = x_{t-1} - \\frac{\\eta}{\\sqrt{s_t} + \\epsilon}\\, g_t,$$
+
+coordinate by coordinate, with $\\epsilon$ added **outside** the square root as in
+`torch.optim.RMSprop` (whose `alpha` is our $\\gamma$; d2l adds $\\epsilon$ inside).
+
+Write `rmsprop_step(x, grad, square_avg, lr, gamma, eps=1e-8)`: the arguments are float64 tensors
+of the same shape and three numbers; return the pair `(new_x, new_square_avg)` of new tensors.
+Write the formula; do not call a library optimizer."""),
+answer("p1_update", """
+def rmsprop_step(x, grad, square_avg, lr, gamma, eps=1e-8):
+    ### BEGIN SOLUTION
+    new_square_avg = gamma * square_avg + (1 - gamma) * grad * grad
+    new_x = x - lr * grad / (torch.sqrt(new_square_avg) + eps)
+    return new_x, new_square_avg
+    ### END SOLUTION
+"""),
+test("p1_tests_one_step", 1, """
+x, g = torch.tensor([1.0, 2.0], dtype=torch.float64), torch.tensor([3.0, -4.0], dtype=torch.float64)
+result = rmsprop_step(x, g, torch.zeros(2, dtype=torch.float64), lr=0.3, gamma=0.75, eps=0.0)
+check(isinstance(result, tuple) and len(result) == 2,
+      "rmsprop_step should return a pair (new_x, new_square_avg)")
+new_x, new_s = result
+check_close(new_s, [2.25, 4.0], "the leaky average of g^2 after one step from zero ((1 - gamma) g^2)")
+check_close(new_x, [0.4, 2.6], "x after one step (lr * g / sqrt(s) is (0.6, -0.6) here)")
+check_close(x, [1.0, 2.0], "the input x (rmsprop_step should not change its arguments in place)")
+"""),
+test("p1_tests_sequence", 2, """
+x, s = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
+for g in [[0.5, -1.0, 2.0], [-0.3, 0.2, 1.5], [1.2, 0.0, -0.7]]:
+    x, s = rmsprop_step(x, torch.tensor(g, dtype=torch.float64), s, lr=0.01, gamma=0.9)
+check(tuple(x.shape) == (3,), "new_x should have the shape of x")
+""", f"""
+steps = {lits(seq_g)}
+x, s = torch.tensor({lit(seq_x0)}, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
+xs, ss = [], []
+for g in steps:
+    x, s = rmsprop_step(x, torch.tensor(g, dtype=torch.float64), s, lr=0.01, gamma=0.9)
+    xs.append(x)
+    ss.append(s)
+check(not all(abs(a - b) < 1e-12 for a, b in zip(ss[0].tolist(), {lit(no_one_minus[0][1])})),
+      "the new squared gradient should be weighted by (1 - gamma), not added with weight 1")
+{checks([(f"ss[{t}]", o[1], f"the leaky average of g^2 after step {t + 1} (gamma = 0.9)") for t, o in enumerate(seq)] + [(f"xs[{t}]", o[0], f"x after step {t + 1} (the step should be lr * g / (sqrt(s) + eps))") for t, o in enumerate(seq)])}
+"""),
+test("p1_tests_epsilon", 1, """
+new_x, _ = rmsprop_step(torch.tensor([2.0, -1.0], dtype=torch.float64), torch.tensor([1e-3, 1.0], dtype=torch.float64),
+                        torch.zeros(2, dtype=torch.float64), lr=0.5, gamma=0.5, eps=0.1)
+check(bool(torch.isfinite(torch.as_tensor(new_x)).all()), "new_x should be finite")
+""", f"""
+new_x, _ = rmsprop_step(torch.tensor({lit(eps_x0)}, dtype=torch.float64), torch.tensor({lit(eps_g[0])}, dtype=torch.float64),
+                        torch.zeros(2, dtype=torch.float64), lr=0.5, gamma=0.5, eps=0.1)
+inside = {lit(eps_inside)}
+check(not all(abs(a - b) < 1e-9 for a, b in zip(new_x.tolist(), inside)),
+      "epsilon should be added outside the square root, sqrt(s) + eps, not sqrt(s + eps)")
+check_close(new_x, {lit(eps_ref)}, "x after one step with eps = 0.1", rtol=1e-9)
+"""),
+markdown("p2_text", """
+## Part 2: the weight of past gradients (4 points)
+
+Unrolling the recursion from $s_0 = 0$ gives
+$s_t = (1-\\gamma)\\left(g_t^2 + \\gamma g_{t-1}^2 + \\gamma^2 g_{t-2}^2 + \\dots\\right)$.
+Write
+- `gradient_weights(gamma, n)`: a NumPy array of the weights of $g_t^2, g_{t-1}^2, \\dots, g_{t-n+1}^2$
+  in $s_t$ (assume $t$ is much larger than $n$);
+- `weight_of_last(gamma, k)`: the total weight of the last $k$ squared gradients, as $t \\to \\infty$;
+- `half_life(gamma)`: the number of steps (a real number) after which the weight of a gradient has
+  halved;
+- `effective_window(gamma)`: the number of recent gradients $s_t$ averages over, in the sense that
+  the weights sum to 1 and the largest is $1/\\text{window}$ of the total."""),
+answer("p2_weights", """
+### BEGIN SOLUTION
+def gradient_weights(gamma, n):
+    return (1 - gamma) * gamma ** np.arange(n)
+
+
+def weight_of_last(gamma, k):
+    return 1 - gamma ** k
+
+
+def half_life(gamma):
+    return math.log(0.5) / math.log(gamma)
+
+
+def effective_window(gamma):
+    return 1 / (1 - gamma)
+
+
+for gamma in [0.5, 0.9, 0.99, 0.999]:
+    print(f"gamma = {gamma}: the last 10 gradients carry {weight_of_last(gamma, 10):.3f} of the weight, "
+          f"half-life {half_life(gamma):.1f} steps, window {effective_window(gamma):.0f}")
+### END SOLUTION
+"""),
+test("p2_tests_weights", 2, """
+check_close(gradient_weights(0.5, 3), [0.5, 0.25, 0.125], "gradient_weights(0.5, 3)")
+check_close(np.sum(gradient_weights(0.9, 400)), 1.0, "the sum of all the weights (it should approach 1)", rtol=1e-6)
+""", f"""
+check_close(gradient_weights(0.9, 5), {lit(0.1 * 0.9 ** np.arange(5))}, "gradient_weights(0.9, 5)", rtol=1e-9)
+check_close(gradient_weights(0.99, 3), {lit(0.01 * 0.99 ** np.arange(3))}, "gradient_weights(0.99, 3)", rtol=1e-9)
+weights = np.asarray(gradient_weights(0.999, 10))
+check(bool(np.all(np.diff(weights) < 0)), "older gradients should get smaller weights")
+"""),
+test("p2_tests_summaries", 2, """
+check_close(weight_of_last(0.5, 1), 0.5, "weight_of_last(0.5, 1)")
+check_close(half_life(0.5), 1.0, "half_life(0.5)")
+check_close(effective_window(0.5), 2.0, "effective_window(0.5)")
+""", f"""
+{checks([(f"weight_of_last({g}, 10)", 1 - g ** 10, f"weight_of_last({g}, 10): the last 10 weights sum to 1 - gamma^10") for g in (0.9, 0.999)])}
+check_close(weight_of_last(0.99, 10), {lit(1 - 0.99 ** 10)}, "weight_of_last(0.99, 10)", rtol=1e-9)
+check_close(half_life(0.9), {lit(math.log(0.5) / math.log(0.9))}, "half_life(0.9): solve gamma^n = 1/2 for n", rtol=1e-9)
+check_close(half_life(0.999), {lit(math.log(0.5) / math.log(0.999))}, "half_life(0.999)", rtol=1e-9)
+check_close(effective_window(0.99), 100.0, "effective_window(0.99): it is 1 / (1 - gamma)", rtol=1e-9)
+check_close(effective_window(0.9), 10.0, "effective_window(0.9)", rtol=1e-9)
+"""),
+markdown("p3_text", """
+## Part 3: the extremes gamma = 1 and gamma = 0 (4 points)
+
+Write `first_steps(gamma, steps)`: run RMSProp with $\\eta = 0.01$, $\\epsilon = 10^{-6}$ (outside the
+root) and the given $\\gamma$ on $f(x) = 0.1x_1^2 + 2x_2^2$ (gradient $(0.2x_1, 4x_2)$) from
+$(-5, -2)$ with $s_0 = 0$, and return a NumPy array of the lengths $\\|x_t - x_{t-1}\\|$ of the first
+`steps` steps. (Write the loop, or use `optbook.optim.RMSprop(..., alpha=gamma, eps=1e-6)`.)
+
+Then answer:
+- `gamma_one`: what happens with $\\gamma = 1$? `"a"`: $s_t$ grows without bound, so the steps
+  vanish; `"b"`: RMSProp becomes Adagrad; `"c"`: $s_t$ stays at its initial value 0, so every step
+  divides the gradient by $\\epsilon$ and is enormous; `"d"`: nothing changes.
+- `gamma_zero_is_sign_descent`: `True` if with $\\gamma = 0$ every coordinate moves by (almost
+  exactly) $\\eta$ in the direction of $-\\mathrm{sign}(g)$, `False` otherwise."""),
+answer("p3_extremes", """
+def first_steps(gamma, steps):
+    ### BEGIN SOLUTION
+    x, s, lengths = np.array([-5.0, -2.0]), np.zeros(2), []
+    for _ in range(steps):
+        g = np.array([0.2 * x[0], 4.0 * x[1]])
+        s = gamma * s + (1 - gamma) * g * g
+        new_x = x - 0.01 * g / (np.sqrt(s) + 1e-6)
+        lengths.append(np.linalg.norm(new_x - x))
+        x = new_x
+    return np.array(lengths)
+    ### END SOLUTION
+
+
+### BEGIN SOLUTION
+print("gamma = 0.9:", first_steps(0.9, 3))
+print("gamma = 1:  ", first_steps(1.0, 3))
+print("gamma = 0:  ", first_steps(0.0, 3))
+gamma_one = "c"
+gamma_zero_is_sign_descent = True
+### END SOLUTION
+"""),
+test("p3_tests_steps", 2, """
+lengths = first_steps(0.9, 3)
+check(np.size(lengths) == 3, "first_steps(0.9, 3) should return 3 step lengths")
+check(float(first_steps(1.0, 1)[0]) > 1000 * float(lengths[0]),
+      "with gamma = 1 the first step should be enormous compared with gamma = 0.9")
+""", f"""
+check_close(first_steps(0.9, 3), {lit(steps_of(0.9, 3))}, "first_steps(0.9, 3)", rtol=1e-7)
+check_close(first_steps(1.0, 2), {lit(steps_of(1.0, 2))}, "first_steps(1.0, 2): the steps divide by eps alone", rtol=1e-7)
+check_close(first_steps(0.0, 3), {lit(steps_of(0.0, 3))}, "first_steps(0.0, 3): every coordinate moves by lr", rtol=1e-7)
+check_close(first_steps(0.5, 4), {lit(steps_of(0.5, 4))}, "first_steps(0.5, 4)", rtol=1e-7)
+"""),
+test("p3_tests_answers", 2, """
+check(type(gamma_one) is str and gamma_one.strip().lower() in ("a", "b", "c", "d"), 'gamma_one should be "a", "b", "c" or "d"')
+check(type(gamma_zero_is_sign_descent) is bool, "gamma_zero_is_sign_descent should be True or False")
+""", """
+check(gamma_one.strip().lower() == "c",
+      "look at s_t = 1 * s_{t-1} + 0 * g_t^2 with s_0 = 0: what is the denominator of every step?")
+check(gamma_zero_is_sign_descent == True,
+      "with gamma = 0, s_t = g_t^2, so g_t / sqrt(s_t) is the sign of g_t: each coordinate moves by lr")
+"""),
+markdown("p4_text", """
+## Part 4: a rotated problem (4 points)
+
+d2l asks what happens to RMSProp on $f_R(x) = 0.1(x_1 + x_2)^2 + 2(x_1 - x_2)^2$, the function
+$0.1x_1^2 + 2x_2^2$ turned by 45 degrees (and scaled by 2).
+
+1. Write `rotated_gradient(x1, x2)`, returning the pair of partial derivatives of $f_R$.
+2. Write `rmsprop_distance(gradient, steps, lr=0.4, gamma=0.9, eps=1e-6)`: run RMSProp (eps outside
+   the root, $s_0 = 0$) from $(-5, -2)$ with `gradient(x1, x2)` and return the distance to the
+   origin (the minimum of both functions) after `steps` steps.
+3. Set `dist_axis = rmsprop_distance(lambda a, b: (0.2 * a, 4 * b), 20)` and
+   `dist_rotated = rmsprop_distance(rotated_gradient, 20)`, and answer
+   `rotation_hurts` (`True` if RMSProp ends more than 10 times farther from the minimum on the rotated
+   function) and `reason`: `"a"`: the rotated function has a larger condition number; `"b"`:
+   RMSProp rescales each coordinate separately, which helps only when the directions of different
+   curvature lie along the axes; `"c"`: the learning rate is too small."""),
+answer("p4_rotated", """
+### BEGIN SOLUTION
+def rotated_gradient(x1, x2):
+    return 0.2 * (x1 + x2) + 4 * (x1 - x2), 0.2 * (x1 + x2) - 4 * (x1 - x2)
+
+
+def rmsprop_distance(gradient, steps, lr=0.4, gamma=0.9, eps=1e-6):
+    x, s = np.array([-5.0, -2.0]), np.zeros(2)
+    for _ in range(steps):
+        g = np.array(gradient(*x))
+        s = gamma * s + (1 - gamma) * g * g
+        x = x - lr * g / (np.sqrt(s) + eps)
+    return np.linalg.norm(x)
+
+
+dist_axis = rmsprop_distance(lambda a, b: (0.2 * a, 4 * b), 20)
+dist_rotated = rmsprop_distance(rotated_gradient, 20)
+print(f"after 20 steps: {dist_axis:.4f} (axis-aligned), {dist_rotated:.4f} (rotated)")
+rotation_hurts = True
+reason = "b"
+### END SOLUTION
+"""),
+test("p4_tests_gradient", 1, """
+check_close(rotated_gradient(0.0, 0.0), [0.0, 0.0], "the gradient at the minimum")
+""", """
+check_close(rotated_gradient(1.0, 0.0), [4.2, -3.8], "the gradient of f_R at (1, 0)", rtol=1e-9)
+check_close(rotated_gradient(-5.0, -2.0), [-13.4, 10.6], "the gradient of f_R at (-5, -2)", rtol=1e-9)
+"""),
+test("p4_tests_distances", 2, """
+check(check_number(dist_rotated, "dist_rotated") > check_number(dist_axis, "dist_axis"),
+      "RMSProp should end farther from the minimum on the rotated function")
+""", f"""
+check_close(rmsprop_distance(lambda a, b: (1.0 * a, 3.0 * b), 5, lr=0.1, gamma=0.5), {lit(dist(lambda a, b: (1.0 * a, 3.0 * b), 5, lr=0.1, gamma=0.5))},
+            "rmsprop_distance on 0.5 x1^2 + 1.5 x2^2 (5 steps, lr 0.1, gamma 0.5)", rtol=1e-7)
+check_close(dist_axis, {lit(dist(fa))}, "dist_axis (20 steps on 0.1 x1^2 + 2 x2^2)", rtol=1e-7)
+check_close(dist_rotated, {lit(dist(fr))}, "dist_rotated (20 steps on the rotated function)", rtol=1e-7)
+"""),
+test("p4_tests_answers", 1, """
+check(type(rotation_hurts) is bool, "rotation_hurts should be True or False")
+check(type(reason) is str and reason.strip().lower() in ("a", "b", "c"), 'reason should be "a", "b" or "c"')
+""", """
+check(rotation_hurts == True, "compare dist_rotated with dist_axis: the rotated run ends more than 10 times farther away")
+check(reason.strip().lower() == "b",
+      "a rotation does not change the condition number, and the same learning rate works well without it: "
+      "think about what RMSProp does coordinate by coordinate")
+"""),
+]
+
+NAME = "rmsprop"
+
+if __name__ == "__main__":
+    print(write(NAME, cells))
