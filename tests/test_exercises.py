@@ -180,3 +180,15 @@ def test_released_version_hides_solutions_and_hidden_tests(name):
     text = C.release_path(name).read_text()
     for marker in ("### BEGIN SOLUTION", "### BEGIN HIDDEN TESTS"):
         assert marker not in text, f"exercises/{name} leaks {marker}"
+
+
+def test_a_notebook_gets_a_time_budget_as_well_as_a_per_cell_timeout():
+    from grading.execute import BudgetedExecute
+
+    executor = BudgetedExecute(timeout=60, notebook_timeout=100)
+    cell = nbformat.v4.new_code_cell("pass")
+    assert executor._get_timeout(cell) == 60
+    executor._deadline = time.monotonic() + 10.5
+    assert executor._get_timeout(cell) == 10
+    executor._deadline = time.monotonic() - 5
+    assert executor._get_timeout(cell) == 1, "every remaining cell still gets a second"
