@@ -243,8 +243,9 @@ class Grader:
         self.read_paths = _read_paths(self.root)
         self.landlock_abi = sandbox.landlock_abi() if self.settings.landlock else 0
         started = time.perf_counter()
-        self.zygote = Zygote(_setup_imports([s.skeleton for s in self.specs]),
-                             Path(log_dir or self.scratch) / "zygote.log")
+        self._preload = _setup_imports([s.skeleton for s in self.specs])
+        self._zygote_log = Path(log_dir or self.scratch) / "zygote.log"
+        self.zygote = Zygote(self._preload, self._zygote_log)
         self.zygote_seconds = time.perf_counter() - started
         self.kernel_settings = {
             "env": _kernel_environment(), "hidden_paths": sorted({str(self.root), str(ROOT)}),
@@ -256,6 +257,15 @@ class Grader:
         self.source_files = [p for p in source.rglob("*") if p.is_file() and p.suffix != ".ipynb"
                              and not p.is_symlink() and ".ipynb_checkpoints" not in p.parts]
         self.source_dir = source
+
+    def spawn(self, run_dir, work_dir):
+        """A new kernel; if the zygote itself died (it never runs student code), start another."""
+        with self._lock:
+            if not self.zygote.alive():
+                self.zygote.close()
+                self.zygote = Zygote(self._preload, self._zygote_log)
+            zygote = self.zygote
+        return zygote.spawn(run_dir, work_dir, self.kernel_settings)
 
     def close(self):
         self.zygote.close()
@@ -346,7 +356,7 @@ class Grader:
         while True:
             crashed, last = None, None
             t0 = time.perf_counter()
-            kernel = self.zygote.spawn(run_dir / f"k{restarts}", work, self.kernel_settings)
+            kernel = self.spawn(run_dir / f"k{restarts}", work)
             try:
                 kernel.connect()
                 timings["kernel_start"] = timings.get("kernel_start", 0) + time.perf_counter() - t0
@@ -396,6 +406,20 @@ class Grader:
             if crashed is None:
                 break
             index, execution, status = crashed
+            if index is not None and roles[index] == "fixed" and index < first_student:
+                # no student code had run: the grader's problem, not the student's; retry
+                executions.pop(index, None)
+                restarts += 1
+                result.events.append(f"the assignment's own cell {_cell_name(notebook.cells[index], index)} "
+                                     f"did not complete (the machine may be overloaded); the "
+                                     f"notebook was run again in a new kernel")
+                if restarts > s.max_restarts:
+                    for i in code:
+                        if i not in executions:
+                            notes[i] = ("NotRun", "not run: the grader could not start this "
+                                        "notebook; grade it again")
+                    break
+                continue
             if index is None:
                 result.events.append("the kernel stopped between cells; the notebook was run "
                                      "again in a new kernel")

@@ -38,6 +38,7 @@ class Zygote:
         self._log = open(log_path, "ab")
         environment = dict(env if env is not None else os.environ)
         environment.setdefault("MPLBACKEND", "Agg")
+        environment.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-c", _BOOT.format(parent=PACKAGE_PARENT), json.dumps(preload)],
@@ -87,6 +88,9 @@ class Zygote:
             self._kernels[kernel.pid] = kernel
         return kernel
 
+    def alive(self):
+        return self.process.poll() is None and self._reader.is_alive()
+
     def close(self):
         try:
             self.process.stdin.close()
@@ -122,18 +126,31 @@ class Kernel:
         while time.monotonic() < deadline:
             if self.exited.is_set():
                 raise KernelDied(f"the kernel ended while starting (status {self.exit_status})")
-            msg_id = client.kernel_info()
+            client.kernel_info()
             try:
-                reply = self._shell_reply(msg_id, 1.0)
-            except TimeoutError:
+                reply = client.get_shell_msg(timeout=1.0)
+            except queue.Empty:
                 continue
-            if reply["msg_type"] == "kernel_info_reply":
-                while True:  # drop the start-up status messages
-                    try:
-                        client.get_iopub_msg(timeout=0.05)
-                    except queue.Empty:
-                        break
-                return
+            if reply["msg_type"] != "kernel_info_reply":
+                continue
+            # ZeroMQ's "slow joiner": until our subscription reaches the kernel, its iopub
+            # messages are lost. Wait until one arrives, so no cell's output is missed.
+            while time.monotonic() < deadline:
+                try:
+                    client.get_iopub_msg(timeout=0.2)
+                    break
+                except queue.Empty:
+                    client.kernel_info()
+            while True:  # drop the start-up status messages
+                try:
+                    client.get_iopub_msg(timeout=0.05)
+                except queue.Empty:
+                    break
+            while True:  # and the extra kernel_info replies
+                try:
+                    client.get_shell_msg(timeout=0.05)
+                except queue.Empty:
+                    return
         raise TimeoutError("the kernel did not answer within the start-up time")
 
     def _shell_reply(self, msg_id, timeout):
@@ -165,17 +182,27 @@ class Kernel:
                                      stop_on_error=False)
         deadline = started + timeout
         idle = False
+        reply = replied_at = None
         while not idle:
             left = deadline - time.monotonic()
             if left <= 0:
                 result.timed_out = True
                 break
             try:
-                msg = self.client.get_iopub_msg(timeout=min(left, 0.5))
+                msg = self.client.get_iopub_msg(timeout=min(left, 0.25))
             except queue.Empty:
                 if self.exited.is_set():
                     result.died = True
                     break
+                if reply is None:
+                    try:
+                        candidate = self.client.get_shell_msg(timeout=0)
+                        if candidate["parent_header"].get("msg_id") == msg_id:
+                            reply, replied_at = candidate, time.monotonic()
+                    except queue.Empty:
+                        pass
+                elif time.monotonic() - replied_at > 2.0:
+                    break  # the cell finished but its "idle" never reached us
                 continue
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
@@ -190,9 +217,10 @@ class Kernel:
                     result.records.append(data[RECORD_MIME])
                     continue
                 result.add(output_from_msg(msg), max_output_chars)
-        if idle:
+        if idle or reply is not None:
             try:
-                reply = self._shell_reply(msg_id, max(5.0, deadline - time.monotonic()))
+                if reply is None:
+                    reply = self._shell_reply(msg_id, max(5.0, deadline - time.monotonic()))
                 result.status = reply["content"].get("status")
                 result.asked_exit = any(isinstance(p, dict) and p.get("source") == "ask_exit"
                                         for p in reply["content"].get("payload") or [])

@@ -42,6 +42,17 @@ def _preload(statements):
     import IPython.core.interactiveshell  # noqa: F401
     import grading.agent  # noqa: F401
     import grading.sandbox  # noqa: F401
+    # What IPKernelApp.initialize would import in every kernel (pdb, the debugger): once here.
+    for name in ("pdb", "pydoc", "faulthandler", "mimetypes", "stringprep", "xmlrpc.client",
+                 "ipykernel.debugger", "ipykernel.comm", "ipykernel.eventloops", "psutil"):
+        try:
+            __import__(name)
+        except Exception:
+            pass
+    import threading
+
+    if threading.active_count() != 1:  # fork() copies only this thread: warn, it may hang
+        print(f"zygote: {threading.active_count()} threads after the imports", file=sys.stderr)
     return time.perf_counter() - started
 
 
@@ -108,6 +119,9 @@ def _child(request):
                     os.close(fd)
                 except OSError:
                     pass
+        import faulthandler
+
+        faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)  # diagnostics
         home = os.path.join(work_dir, ".home")
         os.makedirs(home, exist_ok=True)
         os.chdir(work_dir)
