@@ -313,7 +313,7 @@ set `digits_accuracy` to the final test accuracy (`history.test_accuracy[-1]`)."
 answer("p3_train", """
 def make_optimizer(params):
     ### BEGIN SOLUTION
-    return torch.optim.Adagrad(params, lr=0.1)
+    return torch.optim.Adagrad(params, lr=0.05)
     ### END SOLUTION
 
 
