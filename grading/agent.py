@@ -155,9 +155,10 @@ class Agent:
         for name, (module, saved) in self.modules.items():
             current = vars(module)
             for key, value in saved.items():
-                if current.get(key, _MISSING) is not value:
+                now = current.get(key, _MISSING)
+                if now is not value:
                     current[key] = value
-                    if not key.startswith("_"):
+                    if not key.startswith("_") and not _library_wrapper(now, value):
                         changed.append(f"{name}.{key}")
         for cls, saved in list(self.classes.items()) + list(self.shell_class_dicts.items()):
             current = vars(cls)
@@ -225,6 +226,18 @@ class Agent:
 
 
 _MISSING = object()
+
+
+def _library_wrapper(new, old):
+    """True for torch's own wrapping (torch._dynamo wraps torch.manual_seed when it loads).
+
+    Only used to keep such changes out of the report; they are restored all the same.
+    """
+    try:
+        module = type(new).__module__ if not callable(new) else getattr(new, "__module__", "")
+        return str(module).startswith("torch.") and getattr(new, "__wrapped__", None) is old
+    except Exception:
+        return False
 
 
 def install(kernel):
