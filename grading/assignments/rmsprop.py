@@ -7,42 +7,15 @@ plain loops), and written into the test cells as literals.
 """
 
 import math
-import textwrap
 
 import numpy as np
 import torch
 
-from grading.authoring import SETUP_IMPORTS, answer, intro, markdown, setup, tests, write
+from grading.authoring import (SETUP_ONE_THREAD as SETUP, answer, checks, intro, lit, lits,
+                               markdown, setup, test, write)
 
 torch.set_default_dtype(torch.float64)  # the reference computations below run in float64
 
-SETUP = SETUP_IMPORTS.rstrip("\n") + "\n\ntorch.set_num_threads(1)  # steady timings on a shared CPU\n"
-
-
-def lit(values, digits=17):
-    """Reference values as a literal for a test cell: a float, or a flat list of floats."""
-    array = np.asarray(values, dtype=float)
-    if array.ndim == 0:
-        return repr(float(f"{float(array):.{digits}g}"))
-    return repr([float(f"{v:.{digits}g}") for v in array.reshape(-1).tolist()])
-
-
-def lits(rows):
-    """A literal list of flat lists."""
-    return "[" + ", ".join(lit(row) for row in rows) + "]"
-
-
-def checks(rows, rtol=1e-9):
-    """Top-level check_close lines against literals: rows of (expression, reference, what)."""
-    return "\n".join(f"check_close({expr}, {lit(ref)}, {what!r}, rtol={rtol})" for expr, ref, what in rows)
-
-
-def test(grade_id, points, visible, hidden=None):
-    """A graded test cell: visible checks, then hidden checks between the nbgrader markers."""
-    code = textwrap.dedent(visible).strip("\n")
-    if hidden:
-        code += "\n### BEGIN HIDDEN TESTS\n" + textwrap.dedent(hidden).strip("\n") + "\n### END HIDDEN TESTS"
-    return tests(grade_id, points, code)
 
 def torch_rmsprop(x0, grads, lr, gamma, eps):
     p = torch.tensor(x0, requires_grad=True)
