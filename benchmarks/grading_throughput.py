@@ -127,6 +127,11 @@ def main(argv=None):
     import tempfile
 
     base = Path(args.workdir or tempfile.mkdtemp(prefix="grading-throughput-"))
+    if not args.workdir:
+        import atexit
+        import shutil
+
+        atexit.register(shutil.rmtree, base, True)
     notebooks = submissions(name, n)
     students = sorted(notebooks)
     print(f"{n} submissions of '{name}' "
