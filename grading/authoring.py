@@ -11,9 +11,15 @@ import textwrap
 from pathlib import Path
 
 import nbformat
+import yaml
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def repository_url():
+    """The course repository, as set once in _config.yml (repository.url)."""
+    return yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
 
 
 def _meta(grade_id, **flags):
@@ -101,7 +107,7 @@ def intro(title, chapter, covers):
         cells ask for, and do not add, delete or reorder cells.
 
         The notebook needs only the course package: in Colab, first run
-        `# !pip install "optbook @ git+<course repository URL>"` (remove the `#`).
+        `# !pip install "optbook @ git+{repository_url()}"` (remove the `#`).
         """)
 
 
