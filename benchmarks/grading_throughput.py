@@ -66,21 +66,6 @@ def make_course(base, name, notebooks):
     return course
 
 
-def grade_cells(course, name, students):
-    """{student: {grade_id: auto_score}} from a course's gradebook."""
-    from nbgrader.api import Gradebook
-
-    from grading.grade import course_directory
-
-    coursedir = course_directory(course)
-    out = {}
-    with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
-        for student in students:
-            notebook = gradebook.find_submission_notebook(name, name, student)
-            out[student] = {grade.name: grade.auto_score for grade in notebook.grades}
-    return out
-
-
 def baseline_parts(course, name, samples):
     """Seconds of process start, kernel start, imports and cells, measured on ``samples``."""
     from jupyter_client.manager import KernelManager
@@ -172,7 +157,7 @@ def main(argv=None):
     batch = batches[0]
 
     # identical scores, grade cell by grade cell
-    a, b = grade_cells(plain, name, students), grade_cells(ours, name, students)
+    a, b = (C.cell_scores(course, name, students, field="auto_score") for course in (plain, ours))
     different = [s for s in students if a[s] != b[s]]
     totals = sorted({sum(v or 0 for v in b[s].values()) for s in students})
 

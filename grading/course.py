@@ -98,20 +98,26 @@ def standard_submissions(course, name, root=ROOT):
     return expected
 
 
-def part_scores(course, name, students):
-    """{student: {part: score}} from the scratch course's gradebook."""
+def cell_scores(course, name, students, field="score"):
+    """{student: {grade_id: score}} from a scratch course's gradebook (``field``: score or auto_score)."""
     from nbgrader.api import Gradebook
 
     from grading.grade import course_directory
 
     coursedir = course_directory(course)
-    out = {}
     with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
-        for student in students:
-            notebook = gradebook.find_submission_notebook(name, name, student)
-            scores = {}
-            for grade in notebook.grades:
-                part = grade.name.split("_")[0]
-                scores[part] = scores.get(part, 0) + (grade.score or 0)
-            out[student] = scores
+        return {student: {grade.name: getattr(grade, field)
+                          for grade in gradebook.find_submission_notebook(name, name, student).grades}
+                for student in students}
+
+
+def part_scores(course, name, students):
+    """{student: {part: score}} from the scratch course's gradebook."""
+    out = {}
+    for student, cells in cell_scores(course, name, students).items():
+        scores = {}
+        for grade_id, score in cells.items():
+            part = grade_id.split("_")[0]
+            scores[part] = scores.get(part, 0) + (score or 0)
+        out[student] = scores
     return out
