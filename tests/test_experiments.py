@@ -38,8 +38,9 @@ def test_tune_lr_prefers_a_working_rate_and_table_has_a_row_per_optimizer():
     assert best == 0.1 and set(scores) == {1e-5, 0.1}
     runs = experiments.run_seeds(functools.partial(sgd, lr=best), experiments.sparse_data,
                                  seeds=[0, 1], epochs=1)
-    table = experiments.markdown_table({"SGD": runs, "again": runs})
-    assert table.count("\n") == 3 and "±" in table
+    rows = experiments.summary_rows({"SGD": runs, "again": runs})
+    assert [row[0] for row in rows] == ["SGD", "again"]
+    assert all("±" in cell for row in rows for cell in row[1:])
 
 
 def test_html_table_escapes_and_has_one_row_per_entry():

@@ -5,7 +5,7 @@ order and the data drawn all move the result. :func:`run_seeds` trains a
 fresh network once per seed and collects the final numbers;
 :func:`tune_lr` picks a learning rate on seeds kept apart from the ones
 reported; :func:`summary_rows` formats "mean ± std" rows for
-:func:`markdown_table` or :func:`html_table`.
+:func:`html_table`.
 
 Example::
 
@@ -112,13 +112,6 @@ def summary_rows(results, digits=3):
                  for m, s in (mean_std(runs.train_loss), mean_std(runs.test_accuracy))]
         rows.append([name, *cells])
     return rows
-
-
-def markdown_table(results, digits=3):
-    """A Markdown table with one row per optimizer: {name: SeedRuns} -> str."""
-    lines = ["| " + " | ".join(HEADER) + " |", "|---|---|---|"]
-    lines += ["| " + " | ".join(row) + " |" for row in summary_rows(results, digits)]
-    return "\n".join(lines)
 
 
 def html_table(header, rows):
