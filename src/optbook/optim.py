@@ -43,8 +43,8 @@ def _validate_moments(group):
 class _RuleOptimizer(torch.optim.Optimizer):
     """Validates every param group, loops over parameters and calls ``_update``."""
 
-    def __init__(self, params, defaults, *, foreach=None, fused=None,
-                 capturable=False, differentiable=False):
+    def __init__(self, params, defaults, *, fused=None, capturable=False,
+                 differentiable=False):
         for flag, value in [("fused", fused), ("capturable", capturable),
                             ("differentiable", differentiable)]:
             if value:
@@ -102,7 +102,7 @@ class SGD(_RuleOptimizer):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov,
                         maximize=maximize, foreach=foreach)
-        super().__init__(params, defaults, foreach=foreach, fused=fused,
+        super().__init__(params, defaults, fused=fused,
                          differentiable=differentiable)
 
     def _validate(self, group):
@@ -135,7 +135,7 @@ class Adagrad(_RuleOptimizer):
                         initial_accumulator_value=initial_accumulator_value,
                         eps=eps, maximize=maximize, foreach=foreach,
                         eps_inside_sqrt=eps_inside_sqrt)
-        super().__init__(params, defaults, foreach=foreach, fused=fused,
+        super().__init__(params, defaults, fused=fused,
                          differentiable=differentiable)
 
     def _validate(self, group):
@@ -163,7 +163,7 @@ class RMSprop(_RuleOptimizer):
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                         momentum=momentum, centered=centered, maximize=maximize,
                         foreach=foreach, eps_inside_sqrt=eps_inside_sqrt)
-        super().__init__(params, defaults, foreach=foreach, capturable=capturable,
+        super().__init__(params, defaults, capturable=capturable,
                          differentiable=differentiable)
 
     def _validate(self, group):
@@ -193,7 +193,7 @@ class Adadelta(_RuleOptimizer):
                  differentiable=False):
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
                         maximize=maximize, foreach=foreach)
-        super().__init__(params, defaults, foreach=foreach, capturable=capturable,
+        super().__init__(params, defaults, capturable=capturable,
                          differentiable=differentiable)
 
     def _validate(self, group):
@@ -221,7 +221,7 @@ class Adam(_RuleOptimizer):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
                         decoupled_weight_decay=decoupled_weight_decay)
-        super().__init__(params, defaults, foreach=foreach, fused=fused,
+        super().__init__(params, defaults, fused=fused,
                          capturable=capturable, differentiable=differentiable)
 
     def _validate(self, group):
@@ -261,7 +261,7 @@ class Yogi(_RuleOptimizer):
                  weight_decay=0, *, maximize=False, foreach=None):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                         maximize=maximize, foreach=foreach)
-        super().__init__(params, defaults, foreach=foreach)
+        super().__init__(params, defaults)
 
     def _validate(self, group):
         super()._validate(group)
