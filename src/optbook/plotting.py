@@ -67,7 +67,7 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
         X = X * len(Y)
     axes.cla()
     for x, y, fmt in zip(X, Y, fmts * len(Y)):
-        axes.plot(x, y, fmt) if len(x) else axes.plot(y, fmt)
+        axes.plot(x, y, fmt)
     set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend or [])
     return axes
 

@@ -68,8 +68,8 @@ def show_trace_2d(f, results, ax=None, label=None, levels=12, limits=None):
     else:
         (lo1, hi1), (lo2, hi2) = limits
         x1, x2 = np.meshgrid(np.linspace(lo1, hi1, 200), np.linspace(lo2, hi2, 200))
-    ax.contour(x1, x2, f(x1, x2), levels=levels, colors="#1f77b4", alpha=0.5)
-    ax.plot(path[:, 0], path[:, 1], "-o", color="#ff7f0e", markersize=4, label=label)
+    ax.contour(x1, x2, f(x1, x2), levels=levels, colors="0.6", linewidths=0.8)
+    ax.plot(path[:, 0], path[:, 1], "-o", markersize=4, label=label)  # the style's colours
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     return ax
