@@ -63,11 +63,13 @@ def show_trace_2d(f, results, ax=None, label=None, levels=12, limits=None):
     if ax is None:
         set_figsize()
         ax = plt.gca()
-    if limits is None:
-        x1, x2 = np.meshgrid(np.arange(-5.5, 1.0, 0.1), np.arange(-3.0, 1.0, 0.1))
-    else:
-        (lo1, hi1), (lo2, hi2) = limits
-        x1, x2 = np.meshgrid(np.linspace(lo1, hi1, 200), np.linspace(lo2, hi2, 200))
+    if limits is None:  # d2l's window, widened where the path leaves it
+        finite = path[np.isfinite(path).all(axis=1)]
+        lo = np.minimum([-5.5, -3.0], finite.min(axis=0) - 0.5)
+        hi = np.maximum([1.0, 1.0], finite.max(axis=0) + 0.5)
+        limits = ((lo[0], hi[0]), (lo[1], hi[1]))
+    (lo1, hi1), (lo2, hi2) = limits
+    x1, x2 = np.meshgrid(np.linspace(lo1, hi1, 200), np.linspace(lo2, hi2, 200))
     ax.contour(x1, x2, f(x1, x2), levels=levels, colors="0.6", linewidths=0.8)
     ax.plot(path[:, 0], path[:, 1], "-o", markersize=4, label=label)  # the style's colours
     ax.set_xlabel("x1")
