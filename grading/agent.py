@@ -1,34 +1,26 @@
-"""The grader's agent inside each kernel: snapshot, restore and record.
+"""The grader's agent inside each kernel: probes out, and a courtesy restore.
 
 Installed in the kernel process by the zygote before the kernel handles any
-message (so before any student code runs). It adds one message type,
-``optbook_request``, to the kernel's shell channel; the grader uses it, outside
-``run_cell``, to
+message (so before any student code runs). It binds ``__optbook_probe__``,
+which the grader's rewritten test cells call (grading/rewrite.py): it sends the
+answers a check looks at out of the kernel as plain data
+(:func:`optbook.plain.encode`) on a display message of its own type. The grader
+judges them in its own process against references that never enter the kernel.
 
-- ``snapshot``: after the locked setup cells ran, remember the state the tests
-  rely on: the namespaces of builtins, math, numpy, numpy.testing, torch,
-  optbook.checks and friends; the code of the check functions; the IPython
-  shell's methods that run cells and show tracebacks; sys.stdout/stderr/hooks;
-  and the names the setup cells defined (``np``, ``check_close``, ...).
-- ``restore``: before every graded test cell, put all of that back, whatever
-  the student's cells did to it (``np.allclose = lambda *a, **k: True``,
-  ``builtins.abs = ...``, ``get_ipython().showtraceback = lambda *a: None``,
-  ``check_close = lambda *a: None`` ...), and bind ``__optbook_record__``.
+Nothing here decides a grade, and nothing here needs to survive the student's
+code: a kernel that corrupts the agent can only send answers, and an answer
+passes only if it is right. What the agent adds is fairness to honest work that
+changed the environment by accident. It adds one message type,
+``optbook_request``, to the kernel's shell channel, used outside ``run_cell``:
 
-``__optbook_record__`` sends an answer out of the kernel as plain data (floats,
-strings, booleans) on a display message of its own type; the grader compares it
-with the reference literals it removed from the test cell (see rewrite.py), so
-the expected values never exist inside the student's process. Only values of
-exact built-in types are accepted: an object whose ``__eq__`` always says True
-cannot be sent.
-
-This raises the bar, it is not a proof: code in the same process can always
-find and corrupt anything here (gc, ctypes). The records are what make the
-literal comparisons safe; see the security section of the instructors' guide.
+- ``snapshot``: after the locked setup cells ran, remember the namespaces of
+  builtins, math, numpy, torch, optbook.checks and friends, the IPython shell's
+  methods, sys.stdout/stderr/hooks, and the names the setup cells defined;
+- ``restore``: before every graded test cell, put all of that back, and bind
+  ``__optbook_probe__``.
 """
 
 import builtins
-import math
 import sys
 
 RECORD_MIME = "application/vnd.optbook.record+json"
@@ -41,27 +33,22 @@ _MODULES = ("builtins", "math", "cmath", "operator", "functools", "numbers", "nu
             "optbook", "optbook.checks", "optbook.proofs", "sympy", "json", "random")
 _CLASSES = (("torch", "Tensor"), ("sympy", "Basic"), ("sympy", "Expr"))
 
-_type, _list, _tuple, _float, _int, _str, _bool, _len = type, list, tuple, float, int, str, bool, len
-_isfinite = math.isfinite
+_str, _len = str, len
 
 
-def _plain(value, depth=0):
-    """``value`` as plain JSON data if it is made only of exact built-in types, else raise."""
-    kind = _type(value)
-    if value is None or kind in (_bool, _str):
-        return value
-    if kind is _int:
-        return value
-    if kind is _float:
-        return value if _isfinite(value) else _str(value)
-    if kind in (_list, _tuple) and depth < 4 and _len(value) <= 10000:
-        return [_plain(item, depth + 1) for item in value]
-    numpy = sys.modules.get("numpy")
-    if numpy is not None and kind in (numpy.float64, numpy.float32, numpy.int64, numpy.int32,
-                                      numpy.bool_, numpy.str_):
-        return _plain(value.item(), depth)
-    raise AssertionError(f"the answer should be a plain number, string or boolean, "
-                         f"not {kind.__name__}")
+def _plain_values(values):
+    """The probed answers as plain data (optbook.plain); malformed input sends an opaque value."""
+    from optbook.plain import encode
+
+    if type(values) is not list:
+        return [{"t": "object", "type": "not a list of answers"}]
+    out = []
+    for value in values:
+        try:
+            out.append(encode(value))
+        except Exception as error:  # a hostile object: the grader sees what it is, not a value
+            out.append({"t": "object", "type": f"unreadable ({type(error).__name__})"})
+    return out
 
 
 class Agent:
@@ -79,8 +66,6 @@ class Agent:
         self.sys_state = {}
         self.taken = False
         self.changed = []
-        checks = sys.modules.get("optbook.checks")
-        self.as_floats = getattr(checks, "as_floats", None)
         self.builtins_saved = dict(vars(builtins))
         self.builtins_changed = []
         kernel.shell_handlers["optbook_request"] = self.handle
@@ -212,17 +197,12 @@ class Agent:
                        if namespace.get(k, _MISSING) is not v)
         namespace.update(self.user_names)
         namespace["__builtins__"] = builtins
-        namespace["__optbook_record__"] = self.record
+        namespace["__optbook_probe__"] = self.probe
 
-    # -- records --------------------------------------------------------------
-    def record(self, key, answer, what="the answer", kind="close"):
-        """Send ``answer`` (as plain data) to the grader, which judges it outside the kernel."""
-        if kind == "close":
-            value = [v if _isfinite(v) else _str(v) for v in self.as_floats(answer, what)]
-        else:
-            value = _plain(answer)
-        self.publish({RECORD_MIME: {"key": key, "value": value, "what": _str(what)}},
-                     metadata={})
+    # -- probes ---------------------------------------------------------------
+    def probe(self, key, values):
+        """Send the answers a check looks at, as plain data, to the grader, which judges them."""
+        self.publish({RECORD_MIME: {"key": key, "values": _plain_values(values)}}, metadata={})
 
 
 _MISSING = object()

@@ -66,6 +66,7 @@ class Settings:
     max_output_chars: int = 100_000
     landlock: bool = True
     keep_workspace: bool = False
+    show_expected: bool = False  # hidden checks' messages may show the expected values
 
     @classmethod
     def from_environment(cls, **overrides):
@@ -252,6 +253,7 @@ class Grader:
             "memory_bytes": self.settings.memory_bytes, "file_bytes": self.settings.file_bytes,
             "read_paths": self.read_paths, "landlock": bool(self.landlock_abi)}
         self._counter = 0
+        self._prepared = {}
         self._lock = threading.Lock()
         source = self.root / coursedir.source_directory / assignment
         self.source_files = [p for p in source.rglob("*") if p.is_file() and p.suffix != ".ipynb"
@@ -347,8 +349,7 @@ class Grader:
         code = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
         student_cells = [i for i in code if roles[i] in ("answer", "extra")]
         first_student = student_cells[0] if student_cells else len(notebook.cells)
-        prepared = {i: rewrite.rewrite(notebook.cells[i].source) if roles[i] == "test" else
-                    (notebook.cells[i].source, {}, set()) for i in code}
+        prepared = {i: self.prepare(notebook.cells[i].source) for i in code if roles[i] == "test"}
         executions, notes = {}, {}
         skip, start_at, restarts = set(), 0, 0
         deadline = time.monotonic() + s.notebook_timeout
@@ -379,7 +380,8 @@ class Grader:
                         continue
                     timeout = min(s.cell_timeout, left)
                     last = i
-                    execution = kernel.execute(prepared[i][0], timeout, s.max_output_chars)
+                    source = prepared[i].source if i in prepared else notebook.cells[i].source
+                    execution = kernel.execute(source, timeout, s.max_output_chars)
                     bucket = "setup" if i < first_student else "cells"
                     timings[bucket] = timings.get(bucket, 0) + execution.seconds
                     if execution.timed_out and memory_at_start:
@@ -494,9 +496,53 @@ class Grader:
         if len(seen) > 10:
             result.events.append(f"... and {len(seen) - 10} more such attempts")
 
+    def prepare(self, source):
+        """The test cell split into the kernel's probe and the grader's judgments (cached)."""
+        prepared = self._prepared.get(source)
+        if prepared is None:
+            prepared = self._prepared[source] = rewrite.rewrite(source)
+        return prepared
+
+    def _verdict(self, prepared, execution, name, outputs, result):
+        """True if the test cell earns its points: every check of it judged here, in the
+        grader's process, on the answers the kernel sent, and none failed. Adds one error
+        output per failed check, in words."""
+        if prepared.problems:
+            outputs.append(_error_output("GradingError", "this test cannot be judged outside "
+                                         "the kernel: " + "; ".join(prepared.problems)))
+            result.events.append(f"test cell {name} cannot be judged outside the kernel "
+                                 f"({prepared.problems[0]}); it scores 0: fix the assignment")
+            return False
+        if execution is None:
+            return False
+        received = {}
+        for record in execution.records:
+            key = record.get("key") if type(record) is dict else None
+            if type(key) is int and key in prepared.probes:
+                received.setdefault(key, []).append(record.get("values"))
+        failures = []
+        for key, probe in sorted(prepared.probes.items()):
+            for values in received.get(key, []):
+                problem = rewrite.judge(probe, values, self.settings.show_expected)
+                if problem is not None:
+                    failures.append(problem)
+        missing = [key for key in prepared.probes if key not in received]
+        for problem in dict.fromkeys(failures):
+            outputs.append(_error_output("AssertionError", problem))
+        errored = execution.status == "error" or any(o.output_type == "error" for o in outputs)
+        if missing and not errored:
+            outputs.append(_error_output(
+                "AssertionError", "the test did not run to completion: "
+                f"{len(missing)} of its checks never reported a result"))
+            result.events.append(f"test cell {name}: {len(missing)} check(s) never "
+                                 f"reported (the test was skipped or interrupted); "
+                                 f"it scores 0")
+        return not failures and not missing and not errored
+
     def _judge(self, notebook, roles, code, prepared, executions, notes, spec, result):
         from nbgrader.utils import compute_checksum, determine_grade
 
+        passed = {}
         for i in code:
             cell = notebook.cells[i]
             execution = executions.get(i)
@@ -529,27 +575,9 @@ class Grader:
                                              f"error in that cell only")
             if i in notes:
                 outputs.append(_error_output(*notes[i]))
-            if roles[i] == "test" and execution is not None and i not in notes:
-                references, required = prepared[i][1], prepared[i][2]
-                seen, failures = set(), []
-                for record in execution.records:
-                    key = record.get("key") if isinstance(record, dict) else None
-                    if key not in references:
-                        continue
-                    seen.add(key)
-                    problem = rewrite.judge(references[key], record)
-                    if problem is not None:
-                        failures.append(problem)
-                missing = required - seen
-                if failures:
-                    outputs.append(_error_output("AssertionError", failures[0]))
-                elif missing and not any(o.output_type == "error" for o in outputs):
-                    outputs.append(_error_output(
-                        "AssertionError", "the test did not run to completion: "
-                        f"{len(missing)} of its checks never reported a result"))
-                    result.events.append(f"test cell {name}: {len(missing)} check(s) never "
-                                         f"reported (the test was skipped or interrupted); "
-                                         f"it scores 0")
+            if roles[i] == "test":
+                passed[i] = self._verdict(prepared[i], execution, name, outputs, result) \
+                    and i not in notes
             cell.outputs = outputs
             cell.execution_count = None
         scores, comments = {}, {}
@@ -558,8 +586,11 @@ class Grader:
             grade_id = info.get("grade_id")
             if info.get("grade") and grade_id in spec.points:
                 cell.metadata.nbgrader["points"] = spec.points[grade_id]
-                score, _ = determine_grade(cell)
-                scores[grade_id] = score
+                index = notebook.cells.index(cell)
+                if index in passed:  # a test cell: only the grader's own judgments count
+                    scores[grade_id] = spec.points[grade_id] if passed[index] else 0.0
+                else:
+                    scores[grade_id], _ = determine_grade(cell)
             if info.get("solution") and grade_id:
                 unchanged = info.get("checksum") == compute_checksum(cell)
                 comments[grade_id] = "No response." if unchanged else None
