@@ -85,7 +85,9 @@ import numpy as np
 import torch
 
 import optbook
-from optbook.checks import check, check_close, check_number
+from optbook.checks import (check, check_close, check_differ, check_equal, check_finite,
+                            check_less, check_number, check_one_of, check_orthogonal,
+                            check_proof, check_type)
 """
 
 

@@ -25,6 +25,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from grading import course as C  # noqa: E402
 from grading.grade import grade  # noqa: E402
+from optbook.checks import CHECKS  # noqa: E402
 
 # OPTBOOK_ASSIGNMENTS=gd,sgd limits the run to those assignments (while authoring).
 ASSIGNMENTS = [name for name in C.assignment_names()
@@ -115,13 +116,13 @@ def test_notebook_follows_the_conventions(name):
 
 
 def _shows_a_value(source):
-    """Whether a cell's last statement is an expression other than check(...) / check_close(...)."""
+    """Whether a cell's last statement is an expression other than a check (optbook.checks)."""
     body = ast.parse(source).body
     if not body or not isinstance(body[-1], ast.Expr):
         return False
     value = body[-1].value
     return not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
-                and value.func.id in ("check", "check_close"))
+                and (value.func.id == "check" or value.func.id in CHECKS))
 
 
 def test_at_least_40_graded_tests_in_all():
