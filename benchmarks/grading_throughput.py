@@ -180,7 +180,9 @@ def main(argv=None):
     mean = {key: sum(r.timings.get(key, 0) for r in results) / n
             for key in ("kernel_start", "setup", "cells", "total")}
     db = sum(batch.writer_seconds.values()) / n
-    workers = engine.Settings.from_environment().workers
+    from grading.grade import course_directory
+
+    workers = engine.Settings.from_config(course_directory(ROOT).config).workers
     print("\nseconds per submission (the engine's are summed over its "
           f"{workers} parallel workers; wall time = sum / workers)")
     print(f"{'':28s}{'nbgrader':>10s}{'engine':>10s}")

@@ -46,42 +46,12 @@ import nbformat
 from nbformat.v4 import new_output
 
 from grading import reconcile, rewrite, sandbox
+from grading.settings import Settings
 from grading.kernels import KernelDied, Zygote
 
 ROOT = Path(__file__).resolve().parent.parent
 # nbgrader's gradebook API triggers SQLAlchemy autoflush warnings that mean nothing here.
 warnings.filterwarnings("ignore", message=".*not in session.*")
-
-
-@dataclass
-class Settings:
-    """Limits and parallelism; the defaults suit the course's assignments."""
-
-    cell_timeout: float = 60.0
-    notebook_timeout: float = 300.0
-    memory_bytes: int = 2 * 1024 ** 3  # address space a kernel may add to what it maps at start
-    file_bytes: int = 100 * 1024 ** 2  # largest file a kernel may write
-    workers: int = max(1, min(os.cpu_count() or 1, 4))
-    max_restarts: int = 3
-    max_output_chars: int = 100_000
-    landlock: bool = True
-    keep_workspace: bool = False
-    show_expected: bool = False  # hidden checks' messages may show the expected values
-
-    @classmethod
-    def from_environment(cls, **overrides):
-        """Settings with NBGRADER_CELL_TIMEOUT / NBGRADER_NOTEBOOK_TIMEOUT / GRADING_WORKERS."""
-        settings = cls(**overrides)
-        env = os.environ
-        if "NBGRADER_CELL_TIMEOUT" in env and "cell_timeout" not in overrides:
-            settings.cell_timeout = float(env["NBGRADER_CELL_TIMEOUT"])
-        if "NBGRADER_NOTEBOOK_TIMEOUT" in env and "notebook_timeout" not in overrides:
-            settings.notebook_timeout = float(env["NBGRADER_NOTEBOOK_TIMEOUT"])
-        if "GRADING_WORKERS" in env and "workers" not in overrides:
-            settings.workers = max(1, int(env["GRADING_WORKERS"]))
-        if "GRADING_MEMORY_MB" in env and "memory_bytes" not in overrides:
-            settings.memory_bytes = int(env["GRADING_MEMORY_MB"]) * 1024 ** 2
-        return settings
 
 
 @dataclass
@@ -237,7 +207,7 @@ class Grader:
         self.coursedir = coursedir
         self.root = Path(coursedir.root).resolve()
         self.assignment = assignment
-        self.settings = settings or Settings.from_environment()
+        self.settings = settings or Settings.from_config(coursedir.config)
         self.specs = load_assignment(coursedir, assignment)
         self.scratch = Path(tempfile.mkdtemp(prefix=f"optbook-grade-{assignment}-"))
         os.chmod(self.scratch, 0o711)
@@ -603,8 +573,12 @@ class GradebookWriter(threading.Thread):
     """The only thread that touches the gradebook and autograded/ during a batch."""
 
     def __init__(self, coursedir, assignment):
+        from nbgrader.preprocessors import AssignLatePenalties
+
         super().__init__(daemon=True)
         self.coursedir, self.assignment = coursedir, assignment
+        # nbgrader's own late-penalty step, configured as for `nbgrader autograde`
+        self.penalties = AssignLatePenalties(config=coursedir.config)
         self.inbox = queue.Queue()
         self.errors = []
         self.seconds = {}
@@ -642,6 +616,17 @@ class GradebookWriter(threading.Thread):
                 gradebook.find_comment(grade_id, notebook, assignment, student).auto_comment = \
                     comment
         gradebook.db.commit()
+        for notebook in result.scores:
+            self.penalties.preprocess(nbformat.v4.new_notebook(), {"nbgrader": {
+                "notebook": notebook, "assignment": assignment, "student": student,
+                "db_url": self.coursedir.db_url}})
+        gradebook.db.expire_all()
+        submission = gradebook.find_submission(assignment, student)
+        penalty = sum(nb.late_submission_penalty or 0 for nb in submission.notebooks)
+        if submission.total_seconds_late > 0:
+            result.events.append(f"submitted {submission.total_seconds_late / 3600:.1f} hours "
+                                 f"late: a late penalty of {penalty:g} point(s) "
+                                 f"(LateSubmissionPlugin)")
         self._files(result)
 
     def _files(self, result):
@@ -695,7 +680,7 @@ class BatchResult:
 
 def grade_assignment(coursedir, assignment, students, settings=None, progress=None):
     """Grade ``students``' submissions of ``assignment`` into the gradebook; a BatchResult."""
-    settings = settings or Settings.from_environment()
+    settings = settings or Settings.from_config(coursedir.config)
     started = time.perf_counter()
     grader = Grader(coursedir, assignment, settings)
     writer = GradebookWriter(coursedir, assignment)
@@ -750,7 +735,7 @@ def main(argv=None):
                                        if (p / args.assignment).is_dir())
     overrides = {"workers": args.workers} if args.workers else {}
     batch = grade_assignment(coursedir, args.assignment, students,
-                             Settings.from_environment(**overrides))
+                             Settings.from_config(coursedir.config, **overrides))
     print("\n".join(batch.report_lines()))
     write_report([batch], root / args.report)
     return 1 if batch.errors else 0

@@ -1,0 +1,81 @@
+"""The grading engine's limits, as traitlets read from nbgrader_config.py.
+
+One configuration serves ``make grade`` and ``GRADING_ENGINE=nbgrader make grade``:
+the time limits are nbgrader's own traits (``Execute.timeout`` per cell,
+``BudgetedExecute.notebook_timeout`` per notebook), and what only the engine
+has (parallel workers, memory and process caps, ...) is the
+:class:`GradingEngine` configurable below, set as ``c.GradingEngine.workers = 2``
+in the same file.
+"""
+
+import os
+from dataclasses import dataclass, fields
+
+from traitlets import Bool, Integer
+from traitlets.config import Configurable
+
+
+class GradingEngine(Configurable):
+    """What the project's grading engine needs beyond nbgrader's own settings."""
+
+    workers = Integer(max(1, min(os.cpu_count() or 1, 4)),
+                      help="Submissions graded at the same time (one kernel each).").tag(config=True)
+    memory_mb = Integer(2048, help="Memory (MiB of address space) a kernel may add to what it "
+                                   "maps at start.").tag(config=True)
+    file_mb = Integer(100, help="The largest file a kernel may write (MiB).").tag(config=True)
+    max_processes = Integer(64, help="Processes and threads one submission may run at "
+                                     "once.").tag(config=True)
+    max_restarts = Integer(3, help="Times a notebook is run again in a new kernel after a cell "
+                                   "crashed it or ran out of time.").tag(config=True)
+    max_output_chars = Integer(100_000, help="Output kept per cell; the rest is dropped and "
+                                             "reported.").tag(config=True)
+    landlock = Bool(True, help="Confine each kernel's files with Landlock where the machine "
+                               "has it.").tag(config=True)
+    keep_workspace = Bool(False, help="Keep each submission's scratch folder (for "
+                                      "debugging).").tag(config=True)
+
+
+@dataclass
+class Settings:
+    """The engine's limits for one grading run (see :func:`from_config`)."""
+
+    cell_timeout: float = 60.0
+    notebook_timeout: float = 180.0
+    memory_bytes: int = 2 * 1024 ** 3
+    file_bytes: int = 100 * 1024 ** 2
+    max_processes: int = 64
+    workers: int = 2
+    max_restarts: int = 3
+    max_output_chars: int = 100_000
+    landlock: bool = True
+    keep_workspace: bool = False
+    show_expected: bool = False  # hidden checks' messages may show the expected values
+
+    @classmethod
+    def from_config(cls, config, **overrides):
+        """Settings from a loaded nbgrader config (``grading.grade.load_config``)."""
+        from grading.execute import BudgetedExecute
+
+        execute = BudgetedExecute(config=config)
+        engine = GradingEngine(config=config)
+        settings = cls(
+            cell_timeout=float(execute.timeout if execute.timeout and execute.timeout > 0
+                               else cls.cell_timeout),
+            notebook_timeout=float(execute.notebook_timeout),
+            memory_bytes=engine.memory_mb * 1024 ** 2, file_bytes=engine.file_mb * 1024 ** 2,
+            max_processes=engine.max_processes, workers=max(1, engine.workers),
+            max_restarts=engine.max_restarts, max_output_chars=engine.max_output_chars,
+            landlock=engine.landlock, keep_workspace=engine.keep_workspace,
+            show_expected=_show_expected(config))
+        names = {f.name for f in fields(cls)}
+        for key, value in overrides.items():
+            if key not in names:
+                raise TypeError(f"unknown setting {key!r}")
+            setattr(settings, key, value)
+        return settings
+
+
+def _show_expected(config):
+    """Whether the instructor opted in to show hidden checks' expected values in feedback."""
+    section = config.get("FeedbackSanitizer", {})  # grading/feedback.py's traitlet
+    return bool(section.get("show_expected", False))
