@@ -109,7 +109,7 @@ test("p1_tests_one_step", 1, """
 zeros = torch.zeros(2, dtype=torch.float64)
 x, g = torch.tensor([1.0, 2.0], dtype=torch.float64), torch.tensor([3.0, -4.0], dtype=torch.float64)
 result = adam_step(x, g, zeros, zeros, t=1, lr=0.1, eps=0.0)
-check(isinstance(result, tuple) and len(result) == 3, "adam_step should return a triple (new_x, new_m, new_v)")
+check_type(result, "sequence", "adam_step(...) (the triple (new_x, new_m, new_v))", length=3)
 new_x, new_m, new_v = result
 check_close(new_m, [0.3, -0.4], "m after one step ((1 - beta1) g)")
 check_close(new_v, [0.009, 0.016], "v after one step ((1 - beta2) g^2)")
@@ -126,7 +126,7 @@ test("p1_tests_sequence", 2, """
 x, m, v = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64), torch.zeros(3, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
 for t, g in enumerate([[0.5, -1.0, 2.0], [-0.3, 0.2, 1.5]], 1):
     x, m, v = adam_step(x, torch.tensor(g, dtype=torch.float64), m, v, t, lr=0.1)
-check(tuple(x.shape) == (3,), "new_x should have the shape of x")
+check_type(x, "array", "new_x after two steps (it should have the shape of x)", shape=(3,))
 """, f"""
 steps = {lits(seq_g)}
 x, m, v = torch.tensor({lit(seq_x0)}, dtype=torch.float64), torch.zeros(3, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
@@ -136,8 +136,9 @@ for t, g in enumerate(steps, 1):
     xs.append(x)
     ms.append(m)
     vs.append(v)
-check(not all(abs(a - b) < 1e-9 for a, b in zip(xs[0].tolist(), {lit(uncorrected[0][0])})),
-      "the step should use the bias-corrected m / (1 - beta1^t) and v / (1 - beta2^t)")
+check_differ(xs[0], {lit(uncorrected[0][0])},
+             "x after step 1 and the step without bias correction (the step should use the bias-corrected m / (1 - beta1^t) and v / (1 - beta2^t))",
+             atol=1e-9)
 {checks([(f"ms[{t}]", o[1], f"m after step {t + 1}") for t, o in enumerate(seq)] + [(f"vs[{t}]", o[2], f"v after step {t + 1}") for t, o in enumerate(seq)] + [(f"xs[{t}]", o[0], f"x after step {t + 1}") for t, o in enumerate(seq)])}
 """),
 markdown("p2_text", """
@@ -184,8 +185,9 @@ what_goes_wrong = "a"
 ### END SOLUTION
 """),
 test("p2_tests_sizes", 2, """
-check(np.size(sizes_corrected) == 10 and np.size(sizes_uncorrected) == 10, "there should be ten step sizes in each array")
-check_close(sizes_corrected, [0.01] * 10, "the corrected steps for a constant gradient (each should be lr)", rtol=1e-6)
+check_type(sizes_corrected, "sequence", "sizes_corrected (ten step sizes)", length=10)
+check_type(sizes_uncorrected, "sequence", "sizes_uncorrected (ten step sizes)", length=10)
+check_close(sizes_corrected, [0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01], "the corrected steps for a constant gradient (each should be lr)", rtol=1e-6)
 """, f"""
 check_close(sizes_uncorrected, {lit(sizes_u)}, "sizes_uncorrected", rtol=1e-8)
 check_close(step_sizes({lit(mixed)}, 0.1, 0.8, 0.99, 1e-8, True), {lit(step_sizes(mixed, 0.1, 0.8, 0.99, 1e-8, True))},
@@ -195,12 +197,12 @@ check_close(step_sizes({lit(mixed)}, 0.1, 0.8, 0.99, 1e-8, False), {lit(step_siz
 """),
 test("p2_tests_answers", 2, """
 check_number(first_step_factor(0.9, 0.999), "first_step_factor(0.9, 0.999)")
-check(type(what_goes_wrong) is str and what_goes_wrong.strip().lower() in ("a", "b", "c"), 'what_goes_wrong should be "a", "b" or "c"')
+check_one_of(what_goes_wrong, ["a", "b", "c"], "what_goes_wrong")
 """, f"""
 check_close(first_step_factor(0.9, 0.999), {lit(0.1 / math.sqrt(0.001))}, "first_step_factor(0.9, 0.999): m_1 = (1 - beta1) g, v_1 = (1 - beta2) g^2", rtol=1e-8)
 check_close(first_step_factor(0.9, 0.9), {lit(0.1 / math.sqrt(0.1))}, "first_step_factor(0.9, 0.9)", rtol=1e-8)
-check(what_goes_wrong.strip().lower() == "a",
-      "compare sizes_uncorrected with sizes_corrected: are the first uncorrected steps larger or smaller?")
+check_equal(what_goes_wrong, "a",
+            "what_goes_wrong (compare sizes_uncorrected with sizes_corrected: are the first uncorrected steps larger or smaller?)")
 """),
 markdown("p3_text", """
 ## Part 3: Adam fails, Yogi converges (4 points)
@@ -258,8 +260,8 @@ check_close(yogi_second_moment(4.0, -2.0, 0.5), 4.0, "yogi_second_moment(4.0, -2
 check_close(yogi_second_moment(0.0, 3.0, 0.999), 0.009, "yogi_second_moment(0.0, 3.0, 0.999)", rtol=1e-9)
 """),
 test("p3_tests_online", 2, """
-check(check_number(adam_final, "adam_final") > 0.9, "Adam should end near the worst point x = 1")
-check(check_number(yogi_final, "yogi_final") < -0.9, "Yogi should end near the minimum x = -1")
+check_less(0.9, adam_final, "adam_final (Adam should end near the worst point x = 1)")
+check_less(yogi_final, -0.9, "yogi_final (Yogi should end near the minimum x = -1)")
 """, f"""
 check_close(run_online(False, 30), {lit(online(False, 30))}, "run_online(False, 30) (Adam)", rtol=1e-8, atol=1e-12)
 check_close(run_online(True, 30), {lit(online(True, 30))}, "run_online(True, 30) (Yogi)", rtol=1e-8, atol=1e-12)
@@ -267,10 +269,10 @@ check_close(adam_final, {lit(adam_final)}, "adam_final", rtol=1e-6)
 check_close(yogi_final, {lit(yogi_final)}, "yogi_final", rtol=1e-6)
 """),
 test("p3_tests_answer", 1, """
-check(type(why) is str and why.strip().lower() in ("a", "b", "c"), 'why should be "a", "b" or "c"')
+check_one_of(why, ["a", "b", "c"], "why")
 """, """
-check(why.strip().lower() == "a", "both use the same step size and the same bias correction here; "
-      "what differs is how fast v forgets the large gradient")
+check_equal(why, "a", "why (both use the same step size and the same bias correction here; "
+            "what differs is how fast v forgets the large gradient)")
 """),
 markdown("p4_text", """
 ## Part 4: L2 weight decay versus AdamW (4 points)
@@ -313,21 +315,22 @@ shrink_decoupled = (1 - 0.01 * 0.1) ** 200
 """),
 test("p4_tests_run", 2, """
 final = run_adam(1.0, (0.0, 1.0), 5, 0.01, 0.0, False)
-check(np.size(final) == 2, "run_adam should return the two weights")
+check_type(final, "sequence", "run_adam(...) (the two final weights)", length=2)
 check_close(final[1], 1.0, "x2 without weight decay (it should not move: it does not enter the loss)")
 """, f"""
 check_close(run_adam(-1.0, (2.0, -1.0), 30, 0.05, 0.5, False), {lit(hid_l2)}, "run_adam with L2 decay (30 steps, lr 0.05, weight decay 0.5)", rtol=1e-7)
 check_close(run_adam(-1.0, (2.0, -1.0), 30, 0.05, 0.5, True), {lit(hid_w)}, "run_adam with decoupled decay (30 steps, lr 0.05, weight decay 0.5)", rtol=1e-7)
 """),
 test("p4_tests_compare", 2, """
-check(np.size(x2_l2) == 2 and np.size(x2_decoupled) == 2, "x2_l2 and x2_decoupled should hold two values each")
-check(type(l2_ignores_strength) is bool, "l2_ignores_strength should be True or False")
+check_type(x2_l2, "sequence", "x2_l2 (one value per weight decay)", length=2)
+check_type(x2_decoupled, "sequence", "x2_decoupled (one value per weight decay)", length=2)
+check_type(l2_ignores_strength, "bool", "l2_ignores_strength")
 check_number(shrink_decoupled, "shrink_decoupled")
 """, f"""
 check_close(x2_l2, {lit(x2_l2)}, "x2_l2 (weight decay 0.1 and 0.001)", rtol=1e-6)
 check_close(x2_decoupled, {lit(x2_w)}, "x2_decoupled (weight decay 0.1 and 0.001)", rtol=1e-6)
-check(l2_ignores_strength == True, "compare the two values in x2_l2: Adam divides the L2 term by sqrt(v), "
-      "which is itself proportional to the decay strength")
+check_equal(l2_ignores_strength, True, "l2_ignores_strength (compare the two values in x2_l2: Adam divides the L2 "
+            "term by sqrt(v), which is itself proportional to the decay strength)")
 check_close(shrink_decoupled, {lit(0.999 ** 200)}, "shrink_decoupled: each decoupled step multiplies x2 by (1 - lr * weight_decay)", rtol=1e-9)
 """),
 ]
