@@ -6,9 +6,11 @@ Hidden reference values are computed here, offline, with NumPy (no optbook) and
 written into the test cells as literals.
 """
 
+import textwrap
+
 import numpy as np
 
-from grading.authoring import SETUP_IMPORTS, answer, intro, markdown, setup, tests, write
+from grading.authoring import SETUP_IMPORTS, answer, intro, lit, markdown, setup, tests, write
 
 NAME = "preconditioning"
 
@@ -43,6 +45,35 @@ def flat(pairs):
 EIG_A1 = sorted(np.linalg.eigvalsh(np.asarray(A1)).tolist())
 PRE_EIG_A1 = sorted(np.linalg.eigvals(np.asarray(_jacobi(A1))).real.tolist())
 COND_A1 = float(np.linalg.cond(np.asarray(A1)))
+
+
+def _abs_orthogonal(n, seed):
+    """|Q| for the QR of an n x n standard normal draw: Q itself is unique up to the sign
+    of each column, so the tests compare absolute values (and check orthogonality apart)."""
+    q, _ = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))
+    return np.abs(q)
+
+
+# The hidden cases of Part 2, with the vectors x the old test drew from default_rng(12345).
+_X_RNG = np.random.default_rng(12345)
+P2_CASES = [(n, seed, _X_RNG.standard_normal(n)) for n in (2, 4, 7) for seed in (1, 2)]
+
+
+def _p2_case_lines(n, seed, x):
+    q = f"_q{n}{seed}"
+    return [
+        f"{q} = random_orthogonal({n}, {seed})",
+        f'check_type({q}, "ndarray", "random_orthogonal({n}, {seed})", shape=({n}, {n}))',
+        f'check_orthogonal({q}, "random_orthogonal({n}, {seed})", atol=1e-10)',
+        f'check_close(np.abs({q}), {lit(_abs_orthogonal(n, seed))}, '
+        f'"|random_orthogonal({n}, {seed})| (QR of default_rng({seed}).standard_normal(({n}, {n})), '
+        f'up to column signs)", rtol=1e-9, atol=1e-12)',
+        f'check_close(np.linalg.norm({q} @ np.array({lit(x)})), {lit(np.linalg.norm(x))}, '
+        f'"the length of Q x for random_orthogonal({n}, {seed})", rtol=1e-10)',
+    ]
+
+
+P2_HIDDEN = "\n".join(line for case in P2_CASES for line in _p2_case_lines(*case))
 
 cells = [
     intro("Assignment: preconditioning and orthogonal changes of variables", "preconditioning", """
@@ -91,23 +122,19 @@ cells = [
         ### END SOLUTION
         """),
     tests("p1_tests_visible", 1, """
-        from optbook.proofs import check_chain as _check_chain, START as _START, GOAL as _GOAL
-        check(isinstance(proof, list) and len(proof) >= 2, "proof should be a list of at least two expressions")
-        check(proof[0] == _START, "the proof should start at sq_norm(O*x)")
-        check(proof[-1] == _GOAL, "the proof should end at sq_norm(x)")
+        check_proof(proof, "the proof", ends=True)
+        ### BEGIN HIDDEN TESTS
+        check_proof(proof, "the proof", steps=1)
+        ### END HIDDEN TESTS
         """),
     *[tests(f"p1_tests_step{k}", 1, f"""
-        from optbook.proofs import check_chain as _check_chain
         ### BEGIN HIDDEN TESTS
-        _report = _check_chain(proof)
-        check(_report.credited >= {k}, f"{{_report.credited}} valid step(s), this point needs {k}: " + _report.summary())
+        check_proof(proof, "the proof", steps={k})
         ### END HIDDEN TESTS
         """) for k in range(1, 5)],
     tests("p1_tests_complete", 1, """
-        from optbook.proofs import check_chain as _check_chain
         ### BEGIN HIDDEN TESTS
-        _report = _check_chain(proof)
-        check(_report.complete, "the proof is not complete: " + _report.summary())
+        check_proof(proof, "the proof", complete=True)
         ### END HIDDEN TESTS
         """),
 
@@ -140,28 +167,31 @@ cells = [
             return worst
             ### END SOLUTION
         """),
-    tests("p2_tests_visible", 1, """
+    tests("p2_tests_visible", 1, f"""
         q = random_orthogonal(3, 0)
-        check(isinstance(q, np.ndarray) and q.shape == (3, 3), "random_orthogonal(3, 0) should be a 3 x 3 NumPy array")
-        check_close(q.T @ q, np.eye(3), "Q^T Q for random_orthogonal(3, 0)", atol=1e-10)
+        check_type(q, "ndarray", "random_orthogonal(3, 0)", shape=(3, 3))
+        check_orthogonal(q, "random_orthogonal(3, 0)", atol=1e-10)
+        check_close(np.abs(q), {lit(_abs_orthogonal(3, 0))},
+                    "|random_orthogonal(3, 0)| (the QR of default_rng(0).standard_normal((3, 3)), up to column signs)",
+                    rtol=1e-9, atol=1e-12)
         """),
-    tests("p2_tests_hidden", 2, """
+    tests("p2_tests_hidden", 2, f"""
         ### BEGIN HIDDEN TESTS
-        _rng = np.random.default_rng(12345)
-        for _n in (2, 4, 7):
-            for _seed in (1, 2):
-                _q = random_orthogonal(_n, _seed)
-                check(isinstance(_q, np.ndarray) and _q.shape == (_n, _n), f"random_orthogonal({_n}, {_seed}) should be {_n} x {_n}")
-                check_close(_q.T @ _q, np.eye(_n), f"Q^T Q for n = {_n}", atol=1e-10)
-                check_close(_q @ _q.T, np.eye(_n), f"Q Q^T for n = {_n}", atol=1e-10)
-                _x = _rng.standard_normal(_n)
-                check_close(np.linalg.norm(_q @ _x), np.linalg.norm(_x), "the length of Q x", rtol=1e-10)
-        check(not np.allclose(random_orthogonal(4, 1), random_orthogonal(4, 2)),
-              "different seeds should give different random matrices")
-        check(np.allclose(random_orthogonal(4, 3), random_orthogonal(4, 3)), "the same seed should give the same matrix")
-        check(not np.allclose(np.abs(random_orthogonal(4, 5)), np.eye(4)), "the matrix should be random, not (a signed) identity")
-        _change = check_number(largest_length_change(5, 200, 0), "largest_length_change(5, 200, 0)")
-        check(0 <= _change < 1e-12, f"orthogonal matrices keep lengths up to round-off, but the largest change is {_change:.3g}")
+        {textwrap.indent(P2_HIDDEN, " " * 8).lstrip()}
+        check_differ(random_orthogonal(4, 1), random_orthogonal(4, 2),
+                     "random_orthogonal(4, 1) and random_orthogonal(4, 2): different seeds should give different matrices")
+        check_close(random_orthogonal(4, 3) - random_orthogonal(4, 3), {lit(np.zeros(16))},
+                    "random_orthogonal(4, 3) minus itself: the same seed should give the same matrix", atol=1e-12)
+        check_close(np.abs(random_orthogonal(4, 3)), {lit(_abs_orthogonal(4, 3))},
+                    "|random_orthogonal(4, 3)| (up to column signs)", rtol=1e-9, atol=1e-12)
+        check_differ(np.abs(random_orthogonal(4, 5)), {lit(np.eye(4))},
+                     "|random_orthogonal(4, 5)| and the identity: the matrix should be random, not (a signed) identity")
+        check_close(np.abs(random_orthogonal(4, 5)), {lit(_abs_orthogonal(4, 5))},
+                    "|random_orthogonal(4, 5)| (up to column signs)", rtol=1e-9, atol=1e-12)
+        _change = largest_length_change(5, 200, 0)
+        check_number(_change, "largest_length_change(5, 200, 0)")
+        check_less(-1e-300, _change, "largest_length_change(5, 200, 0) is a largest absolute value, so it cannot be negative")
+        check_less(_change, 1e-12, "orthogonal matrices keep lengths up to round-off: largest_length_change(5, 200, 0) should be below 1e-12")
         ### END HIDDEN TESTS
         """),
 
@@ -198,8 +228,11 @@ cells = [
     tests("p3_tests_visible", 1, """
         check(perturbation_answer in ("a", "b", "c", "d"), "perturbation_answer should be 'a', 'b', 'c' or 'd'")
         check(reason_answer in ("a", "b", "c"), "reason_answer should be 'a', 'b' or 'c'")
-        _ = check_number(perturbation_size, "perturbation_size")
-        _ = check_number(rotated_condition_number, "rotated_condition_number")
+        check_number(perturbation_size, "perturbation_size")
+        check_number(rotated_condition_number, "rotated_condition_number")
+        ### BEGIN HIDDEN TESTS
+        check_close(perturbation_size, 0.5, "the length of the rotated perturbation", rtol=1e-9)
+        ### END HIDDEN TESTS
         """),
     tests("p3_tests_hidden_choices", 1, """
         ### BEGIN HIDDEN TESTS
@@ -319,9 +352,11 @@ cells = [
         ### BEGIN HIDDEN TESTS
         _bound = condition_number_bound(np.array({A1!r}))
         check_close(_bound, {_cond(A1)!r}, "the condition-number bound after preconditioning (3 x 3)")
-        check(_bound < {COND_A1 / 10!r}, "preconditioning should shrink the condition number bound far below kappa(A) = {COND_A1:.1f}")
-        check(all(lo - 1e-9 <= lam <= hi + 1e-9 for lam in {PRE_EIG_A1!r} for lo, hi in [preconditioned_eigenvalue_bounds(np.array({A1!r}))]),
-              "the eigenvalues of D^-1 A should lie in your interval")
+        check_less(_bound, {COND_A1 / 10!r}, "preconditioning should shrink the condition number bound far below kappa(A) = {COND_A1:.1f}")
+        _interval = preconditioned_eigenvalue_bounds(np.array({A1!r}))
+        check_type(_interval, "sequence", "the interval (low, high) of D^-1 A (3 x 3)", length=2)
+        check_less(_interval[0], {min(PRE_EIG_A1) + 1e-9!r}, "the eigenvalues of D^-1 A should lie in your interval: its low end")
+        check_less({max(PRE_EIG_A1) - 1e-9!r}, _interval[1], "the eigenvalues of D^-1 A should lie in your interval: its high end")
         check(preconditioning_answer == "a", "the diagonal of D^-1 A is all ones, and row i's radius is r_i / |a_ii|")
         ### END HIDDEN TESTS
         """),
