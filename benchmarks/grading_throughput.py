@@ -31,8 +31,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from grading import course as C  # noqa: E402
+from grading import course as C
 
 
 def submissions(name, count):

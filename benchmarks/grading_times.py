@@ -17,12 +17,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import nbformat  # noqa: E402
+import nbformat
 
-from grading import course as C  # noqa: E402
-from grading.grade import grade  # noqa: E402
+from grading import course as C
+from grading.grade import grade
 
 
 def time_assignment(name, scratch):

@@ -51,12 +51,11 @@ def parts(name, root=ROOT):
 
 
 def make_course(destination, names, root=ROOT):
-    """Copy the config, grading code, sources and releases of ``names`` into ``destination``."""
+    """Copy the config, sources and releases of ``names`` into ``destination`` (the config
+    imports the installed ``grading`` package)."""
     destination = Path(destination)
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy(Path(root) / "nbgrader_config.py", destination)
-    shutil.copytree(Path(root) / "grading", destination / "grading",
-                    ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     for name in names:
         for folder in ("solutions", "exercises"):
             shutil.copytree(Path(root) / folder / name, destination / folder / name,

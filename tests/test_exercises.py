@@ -14,7 +14,6 @@ of one assignment run while the next is graded.
 
 import ast
 import os
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,10 +21,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from grading import course as C  # noqa: E402
-from grading.grade import grade  # noqa: E402
-from optbook.checks import CHECKS  # noqa: E402
+from grading import course as C
+from grading.grade import grade
+from optbook.checks import CHECKS
 
 # OPTBOOK_ASSIGNMENTS=gd,sgd limits the run to those assignments (while authoring).
 ASSIGNMENTS = [name for name in C.assignment_names()

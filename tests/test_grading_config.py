@@ -12,10 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from grading import course as C  # noqa: E402
-from grading.grade import course_directory, grade  # noqa: E402
-from grading.settings import Settings  # noqa: E402
+from grading import course as C
+from grading.grade import course_directory, grade
+from grading.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,18 +9,15 @@ kernel.
 """
 
 import ast
-import sys
-from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
 import sympy as sp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from grading import course as C  # noqa: E402
-from grading import rewrite  # noqa: E402
-from optbook import checks, judges, plain  # noqa: E402
+from grading import course as C
+from grading import rewrite
+from optbook import checks, judges, plain
 
 
 def _graded_cells():

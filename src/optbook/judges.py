@@ -256,6 +256,8 @@ def less(smaller, larger, what="the comparison", margin=0.0, reveal=True):
         return f"{what}: a side is not finite ({a[0]:.6g} and {b[0]:.6g})"
     if a[0] + margin < b[0]:
         return None
+    if not reveal:  # one side may be a hidden bound
+        return f"{what}: the comparison does not come out as it should"
     return f"{what}: {a[0]:.6g} should be less than {b[0]:.6g}" + (
         f" by more than {margin:g}" if margin else "")
 
