@@ -54,7 +54,8 @@ def submissions(name, count):
 
 
 def make_course(base, name, notebooks):
-    from grading.grade import add_students, course_directory, register
+    from grading.grade import add_students, register
+    from grading.settings import course_directory
 
     course = C.make_course(base, [name])
     for student, notebook in notebooks.items():
@@ -179,7 +180,7 @@ def main(argv=None):
     mean = {key: sum(r.timings.get(key, 0) for r in results) / n
             for key in ("kernel_start", "setup", "cells", "total")}
     db = sum(batch.writer_seconds.values()) / n
-    from grading.grade import course_directory
+    from grading.settings import course_directory
 
     workers = engine.Settings.from_config(course_directory(ROOT).config).workers
     print("\nseconds per submission (the engine's are summed over its "

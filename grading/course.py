@@ -101,7 +101,7 @@ def cell_scores(course, name, students, field="score"):
     """{student: {grade_id: score}} from a scratch course's gradebook (``field``: score or auto_score)."""
     from nbgrader.api import Gradebook
 
-    from grading.grade import course_directory
+    from grading.settings import course_directory
 
     coursedir = course_directory(course)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:

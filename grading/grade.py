@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from grading.settings import course_directory
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,15 +36,6 @@ def nbgrader_command():
     """The nbgrader executable beside this Python (the project venv), else on PATH."""
     beside = Path(sys.executable).with_name("nbgrader")
     return [str(beside)] if beside.exists() else ["nbgrader"]
-
-
-def course_directory(root):
-    """nbgrader's CourseDirectory configured by ``root``/nbgrader_config.py."""
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
-    return CourseDirectory(config=config)
 
 
 def assignments_in(root, coursedir):

@@ -15,6 +15,16 @@ from traitlets import Bool, Integer
 from traitlets.config import Configurable
 
 
+def course_directory(root):
+    """nbgrader's CourseDirectory configured by ``root``/nbgrader_config.py (its ``.config``
+    is the whole loaded configuration)."""
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    return CourseDirectory(config=config)
+
+
 class GradingEngine(Configurable):
     """What the project's grading engine needs beyond nbgrader's own settings."""
 
@@ -53,7 +63,7 @@ class Settings:
 
     @classmethod
     def from_config(cls, config, **overrides):
-        """Settings from a loaded nbgrader config (``grading.grade.load_config``)."""
+        """Settings from a loaded nbgrader config (``course_directory(root).config``)."""
         from grading.execute import BudgetedExecute
 
         execute = BudgetedExecute(config=config)

@@ -13,7 +13,8 @@ import nbformat
 import pytest
 
 from grading import course as C
-from grading.grade import course_directory, grade
+from grading.grade import grade
+from grading.settings import course_directory
 from grading.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
