@@ -99,8 +99,7 @@ test("p1_tests_one_step", 1, """
 zeros = torch.zeros(2, dtype=torch.float64)
 x, g = torch.tensor([1.0, 2.0], dtype=torch.float64), torch.tensor([4.0, -4.0], dtype=torch.float64)
 result = adadelta_step(x, g, zeros, zeros, rho=0.5, eps=1.0)
-check(isinstance(result, tuple) and len(result) == 3,
-      "adadelta_step should return a triple (new_x, new_square_avg, new_delta_avg)")
+check_type(result, "sequence", "adadelta_step(...) (the triple (new_x, new_square_avg, new_delta_avg))", length=3)
 new_x, new_s, new_delta = result
 check_close(new_s, [8.0, 8.0], "the average of g^2 after one step ((1 - rho) g^2)")
 check_close(new_x, [-1 / 3, 10 / 3], "x after one step (the rescaled gradient is sqrt(0 + 1) / sqrt(8 + 1) * g)")
@@ -118,7 +117,7 @@ test("p1_tests_sequence", 2, """
 x, s, d = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64), torch.zeros(3, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
 for g in [[0.5, -1.0, 2.0], [-0.3, 0.2, 1.5]]:
     x, s, d = adadelta_step(x, torch.tensor(g, dtype=torch.float64), s, d, rho=0.9, eps=1e-3)
-check(tuple(x.shape) == (3,), "new_x should have the shape of x")
+check_type(x, "array", "new_x after two steps (it should have the shape of x)", shape=(3,))
 """, f"""
 steps = {lits(seq_g)}
 x, s, d = torch.tensor({lit(seq_x0)}, dtype=torch.float64), torch.zeros(3, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
@@ -164,20 +163,20 @@ role_of_eps = "b"
 """),
 test("p2_tests_sizes", 2, """
 check_close(first_step_size(4.0, 0.5, 1.0), 4 / 3, "first_step_size(4.0, 0.5, 1.0)")
-check(np.size(sizes) == 4, "sizes should hold four step sizes, one per eps")
+check_type(sizes, "sequence", "sizes (four step sizes, one per eps)", length=4)
 """, f"""
 {checks([(f"first_step_size({g}, {r}, {e})", first_step(g, r, e), f"first_step_size({g}, {r}, {e}) (a length, so never negative)") for g, r, e in [(10.0, 0.9, 1e-6), (0.001, 0.9, 1e-6), (-3.0, 0.99, 1e-4)]])}
 check_close(sizes, {lit([first_step(10.0, 0.9, e) for e in [1e-8, 1e-6, 1e-4, 1e-2]])}, "sizes", rtol=1e-9)
 check_close(size_ratio, {lit(first_step(10.0, 0.9, 1e-4) / first_step(10.0, 0.9, 1e-6))}, "size_ratio", rtol=1e-9)
 """),
 test("p2_tests_answers", 2, """
-check(type(learning_rate_free) is bool, "learning_rate_free should be True or False")
-check(type(role_of_eps) is str and role_of_eps.strip().lower() in ("a", "b", "c"), 'role_of_eps should be "a", "b" or "c"')
+check_type(learning_rate_free, "bool", "learning_rate_free")
+check_one_of(role_of_eps, ["a", "b", "c"], "role_of_eps")
 """, """
-check(learning_rate_free == False,
-      "look at sizes: the first steps grow about tenfold for every hundredfold eps, so eps sets their scale")
-check(role_of_eps.strip().lower() == "b",
-      "that is not the role of eps here: compare the first step sizes for different eps and the same gradient")
+check_equal(learning_rate_free, False,
+            "learning_rate_free (look at sizes: the first steps grow about tenfold for every hundredfold eps, so eps sets their scale)")
+check_equal(role_of_eps, "b",
+            "role_of_eps (compare the first step sizes for different eps and the same gradient)")
 """),
 markdown("p3_text", """
 ## Part 3: a problem that breaks Adadelta (4 points)
@@ -216,8 +215,8 @@ print(f"fraction covered in 200 steps: {fraction_near:.3f} (c = 1), {fraction_fa
 """),
 test("p3_tests_run", 2, """
 check_number(run_adadelta(1.0, 5), "run_adadelta(1.0, 5)")
-check(check_number(fraction_far, "fraction_far") < check_number(fraction_near, "fraction_near"),
-      "Adadelta should cover a smaller fraction of the way when the minimum is 100 times farther")
+check_less(fraction_far, fraction_near,
+           "fraction_far against fraction_near (Adadelta should cover a smaller fraction of the way when the minimum is 100 times farther)")
 """, f"""
 check_close(run_adadelta(1.0, 50), {lit(run(1.0, 50))}, "run_adadelta(1.0, 50)", rtol=1e-8)
 check_close(run_adadelta(-3.0, 30, rho=0.5, eps=1e-3), {lit(run(-3.0, 30, 0.5, 1e-3))}, "run_adadelta(-3.0, 30, rho=0.5, eps=1e-3)", rtol=1e-8)
@@ -225,7 +224,7 @@ check_close(fraction_near, {lit(run(1.0, 200))}, "fraction_near", rtol=1e-8)
 check_close(fraction_far, {lit(run(100.0, 200) / 100)}, "fraction_far", rtol=1e-8)
 """),
 test("p3_tests_scale", 2, """
-check(check_number(eps_far, "eps_far") > 1e-6, "to move 100 times farther with the same number of steps, eps must grow")
+check_less(1e-6, eps_far, "eps_far against the default eps 1e-6 (to move 100 times farther with the same number of steps, eps must grow)")
 """, f"""
 check_close(eps_far, 1e-2, "eps_far: scaling x by k scales g, s and Delta; which power of k must eps scale by?", rtol=1e-6)
 """),
@@ -259,8 +258,8 @@ fastest_rho = min(counts, key=counts.get)
 ### END SOLUTION
 """),
 test("p4_tests_steps", 2, """
-check(type(steps_to_reach(0.9)) is int, "steps_to_reach should return an int")
-""", "\n".join(f'check(steps_to_reach({r}) == {n}, "steps_to_reach({r}) should be {n}")' for r, n in rhos.items())),
+check_type(steps_to_reach(0.9), "int", "steps_to_reach(0.9)")
+""", "\n".join(f'check_equal(steps_to_reach({r}), {n}, "steps_to_reach({r})")' for r, n in rhos.items())),
 test("p4_tests_fastest", 1, """
 check_number(fastest_rho, "fastest_rho")
 """, f"""
