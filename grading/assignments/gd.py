@@ -77,7 +77,7 @@ cells = [
         """),
     tests("p1_tests_visible", 1, """
         xs = gd(lambda x: 2 * x, 10.0, 0.2, 10)
-        check(isinstance(xs, list) and len(xs) == 11, "gd should return a list of steps + 1 iterates")
+        check_type(xs, "list", "gd(f_grad, x0, eta, 10) (a list of steps + 1 = 11 iterates)", length=11)
         check_close(xs[:2], [10.0, 6.0], "the first two iterates on f(x) = x^2 with eta = 0.2")
         """),
     tests("p1_tests_hidden", 2, f"""
@@ -128,7 +128,7 @@ cells = [
         """),
     tests("p2_tests_visible", 1, """
         check_close(contraction(0.1, 2.0), 0.8, "the contraction factor for eta = 0.1, a = 2")
-        check(answer_eta_075 in ("a", "b", "c", "d"), "answer_eta_075 should be one of 'a', 'b', 'c', 'd'")
+        check_one_of(answer_eta_075, ["a", "b", "c", "d"], "answer_eta_075 (a letter)")
         """),
     tests("p2_tests_hidden", 2, """
         ### BEGIN HIDDEN TESTS
@@ -136,7 +136,7 @@ cells = [
                     [0.7, 0.5, 1.0, 2.0], "the contraction factors")
         check_close([largest_stable_eta(a) for a in (1.0, 4.0, 0.2)], [2.0, 0.5, 10.0],
                     "the largest stable learning rates")
-        check(answer_eta_075 == "b", "with eta = 0.75 on x^2 each step multiplies x by 1 - 1.5 = -0.5")
+        check_equal(answer_eta_075, "b", "answer_eta_075 (what the iterates do on x^2 with eta = 0.75)")
         ### END HIDDEN TESTS
         """),
 
@@ -176,6 +176,7 @@ cells = [
     tests("p3_tests_visible", 1, """
         check_close(best_eta(1.0, 1.0), 1.0, "the best learning rate when both curvatures are 1")
         check_close(best_rate(1.0, 1.0), 0.0, "the best rate for a perfectly conditioned function", atol=1e-12)
+        check_close(best_eta(2.0, 2.0), 0.5, "the best learning rate when both curvatures are 2")
         """),
     tests("p3_tests_hidden", 2, """
         ### BEGIN HIDDEN TESTS
@@ -183,8 +184,8 @@ cells = [
                     "the best learning rates for (0.2, 4) and (1, 3)")
         check_close([best_rate(0.2, 4.0), best_rate(1.0, 100.0)], [0.9047619047619048, 0.9801980198019802],
                     "the best rates for condition numbers 20 and 100")
-        check(steps_to_shrink(1.0, 100.0, 1e-3) == 346 and steps_to_shrink(0.2, 4.0, 1e-3) == 70,
-              "with kappa = 100 it takes 346 steps to shrink the error 1000-fold (70 with kappa = 20)")
+        check_equal(steps_to_shrink(1.0, 100.0, 1e-3), 346, "steps_to_shrink(1.0, 100.0, 1e-3) (kappa = 100, a 1000-fold shrink)")
+        check_equal(steps_to_shrink(0.2, 4.0, 1e-3), 70, "steps_to_shrink(0.2, 4.0, 1e-3) (kappa = 20, a 1000-fold shrink)")
         ### END HIDDEN TESTS
         """),
 
@@ -212,6 +213,8 @@ cells = [
     tests("p4_tests_visible", 1, """
         check_close(line_search(lambda t: (t - 1.0) ** 2, -3.0, 5.0), 1.0,
                     "the minimizer of (t - 1)^2 on [-3, 5]", atol=1e-6)
+        check_close(line_search(lambda t: (t + 0.5) ** 2, -3.0, 5.0), -0.5,
+                    "the minimizer of (t + 0.5)^2 on [-3, 5]", atol=1e-6)
         """),
     tests("p4_tests_hidden", 2, f"""
         ### BEGIN HIDDEN TESTS
@@ -219,8 +222,9 @@ cells = [
         def counted(t):
             calls.append(t)
             return math.exp(t) - 3 * t
-        check_close(line_search(counted, -2.0, 4.0), {REF_LINE!r}, "the minimizer of exp(t) - 3t on [-2, 4]", atol=1e-6)
-        check(len(calls) > 5, "line_search should evaluate phi to find the minimizer")
+        t_star = line_search(counted, -2.0, 4.0)
+        check_close(t_star, {REF_LINE!r}, "the minimizer of exp(t) - 3t on [-2, 4]", atol=1e-6)
+        check_less(5, len(calls), "the number of times line_search calls phi (it should search with values of phi: more than 5 calls)")
         check_close(line_search(lambda t: (t - 0.7) ** 2 * (t + 2.0), -1.0, 3.0), {REF_LINE2!r},
                     "the minimizer of (t - 0.7)^2 (t + 2) on [-1, 3]", atol=1e-6)
         check_close(line_search(lambda t: t, 2.0, 5.0), 2.0, "the minimizer of an increasing function (the left end)", atol=1e-6)
@@ -267,7 +271,7 @@ cells = [
         check_close(xs, {r(REF_NEWTON)}, "Newton's iterates on cosh(x / 2)", rtol=1e-7, atol=1e-12)
         xs = newton(lambda x: 4 * (x - 1) ** 3, lambda x: 12 * (x - 1) ** 2, 3.0, 8)
         check_close(xs, {r(REF_NEWTON_QUARTIC)}, "Newton's iterates on (x - 1)^4", rtol=1e-9)
-        check(newton_quartic_answer == "b", "on (x - 1)^4 the error shrinks by a constant factor: look at (x_t - 1) / (x_(t-1) - 1)")
+        check_equal(newton_quartic_answer, "b", "newton_quartic_answer (how Newton's error shrinks on (x - 1)^4; compare x_t - 1 with x_(t-1) - 1)")
         check_close(newton_quartic_factor, 2 / 3, "the factor per step on (x - 1)^4", rtol=1e-6)
         ### END HIDDEN TESTS
         """),
