@@ -46,6 +46,8 @@ def describe(value):
         return f"an object of type {value.type_name}"
     if value is None:
         return "None"
+    if _type(value) in (list, tuple):
+        return f"a {_type(value).__name__} of {_len(value)}"
     return {bool: "a boolean", str: "a string", int: "an integer", float: "a float",
             list: "a list", tuple: "a tuple"}.get(_type(value), _type(value).__name__)
 
