@@ -74,7 +74,7 @@ cells = [
         """),
     tests("p1_tests_visible", 1, """
         _path = heavy_ball(lambda x1, x2: (0.2 * x1, 4 * x2), (-5.0, -2.0), 0.6, 0.5, 20)
-        check(isinstance(_path, np.ndarray) and _path.shape == (21, 2), "heavy_ball should return an array of shape (steps + 1, 2)")
+        check_type(_path, "ndarray", "heavy_ball(..., steps=20) (a NumPy array of shape (steps + 1, 2))", shape=(21, 2))
         check_close(_path[1], [-4.4, 2.8], "the first heavy-ball step (it equals a gradient step)")
         """),
     tests("p1_tests_hidden_trace", 1, f"""
@@ -88,7 +88,7 @@ cells = [
         ### BEGIN HIDDEN TESTS
         _path = heavy_ball(lambda x1, x2: (2 * x1, 4 * x2), (1.0, -1.0), 0.05, 0.9, 8)
         check_close(_path, {r(REF_HB2)}, "the heavy-ball path on x1^2 + 2 x2^2 (lr 0.05, beta 0.9)", rtol=1e-8, atol=1e-12)
-        check_close(heavy_ball(lambda x1, x2: (0.0, 0.0), (3.0, 4.0), 0.1, 0.9, 2), [3.0, 4.0] * 3,
+        check_close(heavy_ball(lambda x1, x2: (0.0, 0.0), (3.0, 4.0), 0.1, 0.9, 2), [3.0, 4.0, 3.0, 4.0, 3.0, 4.0],
                     "a path from a point where the gradient is zero")
         ### END HIDDEN TESTS
         """),
@@ -175,7 +175,7 @@ cells = [
         """),
     tests("p3_tests_visible", 1, """
         check_close(momentum_matrix(0.1, 0.0, 1.0), [[0.0, 1.0], [0.0, 0.9]], "the matrix without momentum")
-        check(stable_with_momentum in (True, False), "stable_with_momentum should be True or False")
+        check_one_of(stable_with_momentum, [True, False], "stable_with_momentum (True or False)")
         """),
     tests("p3_tests_hidden", 2, f"""
         ### BEGIN HIDDEN TESTS
@@ -183,7 +183,7 @@ cells = [
         check_close([spectral_radius(momentum_matrix(*c)) for c in {CASES!r}], {r(RADII)},
                     "the spectral radii", rtol=1e-7)
         check_close([largest_stable_lr(0.5, 4.0), largest_stable_lr(0.9, 10.0)], [0.75, 0.38], "the largest stable learning rates", rtol=1e-9)
-        check(stable_with_momentum is True, "with beta = 0.5 the heavy ball is stable up to lr = 0.75 on lambda = 4")
+        check_equal(stable_with_momentum, True, "stable_with_momentum (lr = 0.6, beta = 0.5 on lambda = 4)")
         ### END HIDDEN TESTS
         """),
 
@@ -222,16 +222,17 @@ cells = [
         """),
     tests("p4_tests_visible", 1, """
         check_close(optimal_heavy_ball(1.0, 1.0), [1.0, 0.0], "the best parameters when mu = L = 1", atol=1e-12)
-        check(steps_needed(0.5, 0.1) == 4, "0.5^4 = 0.0625 is the first power of 0.5 below 0.1")
+        check_equal(steps_needed(0.5, 0.1), 4, "steps_needed(0.5, 0.1) (0.5^4 = 0.0625 is the first power of 0.5 below 0.1)")
         """),
     tests("p4_tests_hidden", 2, f"""
         ### BEGIN HIDDEN TESTS
         check_close(optimal_heavy_ball(0.2, 4.0), {r([4 / (math.sqrt(4.0) + math.sqrt(0.2)) ** 2, ((math.sqrt(20) - 1) / (math.sqrt(20) + 1)) ** 2])},
                     "the best (lr, beta) for mu = 0.2, L = 4", rtol=1e-9)
         check_close(optimal_heavy_ball(1.0, 100.0), [4 / 121, 81 / 121], "the best (lr, beta) for kappa = 100", rtol=1e-9)
-        check(steps_needed(0.9, 1e-3) == 66 and steps_needed(0.99, 0.5) == 69, "steps_needed(0.9, 1e-3) is 66 and steps_needed(0.99, 0.5) is 69")
-        check(steps_gd == 346, "gradient descent needs 346 steps for kappa = 100")
-        check(steps_momentum == 35, "the heavy ball needs 35 steps for kappa = 100 (rate 9/11)")
+        check_equal(steps_needed(0.9, 1e-3), 66, "steps_needed(0.9, 1e-3)")
+        check_equal(steps_needed(0.99, 0.5), 69, "steps_needed(0.99, 0.5)")
+        check_equal(steps_gd, 346, "steps_gd (gradient descent, kappa = 100, a 1000-fold shrink)")
+        check_equal(steps_momentum, 35, "steps_momentum (the best heavy ball, kappa = 100, a 1000-fold shrink)")
         ### END HIDDEN TESTS
         """),
 ]
