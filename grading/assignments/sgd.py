@@ -79,7 +79,7 @@ cells = [
         """),
     tests("p1_tests_visible", 1, """
         _trace = sgd_trace(lambda x1, x2: (2 * x1, 4 * x2), (1.0, 1.0), lambda t: 0.1, np.zeros((3, 2)))
-        check(isinstance(_trace, np.ndarray) and _trace.shape == (4, 2), "sgd_trace should return an array of shape (steps + 1, 2)")
+        check_type(_trace, "ndarray", "sgd_trace(...) with 3 rows of noise (a NumPy array of shape (steps + 1, 2))", shape=(4, 2))
         check_close(_trace[1], [0.8, 0.6], "the first step without noise")
         """),
     tests("p1_tests_hidden", 2, f"""
@@ -167,7 +167,8 @@ cells = [
         """),
     tests("p3_tests_visible", 1, """
         check_close(stationary_variance(1.0, 1.0, 1.0), 1.0, "the stationary variance for eta = a = sigma = 1")
-        check(floor_answer in ("a", "b", "c"), "floor_answer should be 'a', 'b' or 'c'")
+        check_close(stationary_variance(0.5, 1.0, 1.0), 1 / 3, "the stationary variance for eta = 0.5, a = sigma = 1")
+        check_one_of(floor_answer, ["a", "b", "c"], "floor_answer (a letter)")
         """),
     tests("p3_tests_hidden", 2, f"""
         ### BEGIN HIDDEN TESTS
@@ -176,7 +177,7 @@ cells = [
                     "the stationary variances")
         check_close(halving_ratio, {(0.005 ** 2 / (1 - 0.995 ** 2)) / (0.01 ** 2 / (1 - 0.99 ** 2))!r},
                     "the ratio of the variances for eta = 0.005 and 0.01", rtol=1e-9)
-        check(floor_answer == "b", "a constant learning rate leaves a noise floor of variance about eta sigma^2 / (2a)")
+        check_equal(floor_answer, "b", "floor_answer (what SGD with a constant learning rate does on noisy gradients)")
         ### END HIDDEN TESTS
         """),
 
@@ -262,7 +263,7 @@ cells = [
         check_close(list(_gw) + [_gb], {r(REF_GRAD)}, "(grad_w, grad_b) on the batch of 4", rtol=1e-9)
         _gw, _gb = minibatch_grad(_w, _b, _X[1:3], _y[1:3])
         check_close(list(_gw) + [_gb], {r(REF_GRAD_2)}, "(grad_w, grad_b) on the batch of rows 1 and 2", rtol=1e-9)
-        check(batch_variance_answer == "a", "averaging |B| independent gradients divides their variance by |B|")
+        check_equal(batch_variance_answer, "a", "batch_variance_answer (how the variance of a minibatch gradient scales with |B|)")
         ### END HIDDEN TESTS
         """),
 ]
