@@ -88,18 +88,17 @@ def rmsprop_step(x, grad, square_avg, lr, gamma, eps=1e-8):
 test("p1_tests_one_step", 1, """
 x, g = torch.tensor([1.0, 2.0], dtype=torch.float64), torch.tensor([3.0, -4.0], dtype=torch.float64)
 result = rmsprop_step(x, g, torch.zeros(2, dtype=torch.float64), lr=0.3, gamma=0.75, eps=0.0)
-check(isinstance(result, tuple) and len(result) == 2,
-      "rmsprop_step should return a pair (new_x, new_square_avg)")
+check_type(result, "pair", "rmsprop_step(...) (the pair (new_x, new_square_avg))")
 new_x, new_s = result
 check_close(new_s, [2.25, 4.0], "the leaky average of g^2 after one step from zero ((1 - gamma) g^2)")
 check_close(new_x, [0.4, 2.6], "x after one step (lr * g / sqrt(s) is (0.6, -0.6) here)")
-check_close(x, [1.0, 2.0], "the input x (rmsprop_step should not change its arguments in place)")
+check_close(x, [1, 2], "the input x (rmsprop_step should not change its arguments in place)")
 """),
 test("p1_tests_sequence", 2, """
 x, s = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
 for g in [[0.5, -1.0, 2.0], [-0.3, 0.2, 1.5], [1.2, 0.0, -0.7]]:
     x, s = rmsprop_step(x, torch.tensor(g, dtype=torch.float64), s, lr=0.01, gamma=0.9)
-check(tuple(x.shape) == (3,), "new_x should have the shape of x")
+check_type(x, "array", "new_x after three steps (it should have the shape of x)", shape=(3,))
 """, f"""
 steps = {lits(seq_g)}
 x, s = torch.tensor({lit(seq_x0)}, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
@@ -108,20 +107,21 @@ for g in steps:
     x, s = rmsprop_step(x, torch.tensor(g, dtype=torch.float64), s, lr=0.01, gamma=0.9)
     xs.append(x)
     ss.append(s)
-check(not all(abs(a - b) < 1e-12 for a, b in zip(ss[0].tolist(), {lit(no_one_minus[0][1])})),
-      "the new squared gradient should be weighted by (1 - gamma), not added with weight 1")
+check_differ(ss[0], {lit(no_one_minus[0][1])},
+             "the leaky average after step 1 and gamma * s + g^2 (the new squared gradient should be weighted by (1 - gamma), not added with weight 1)",
+             atol=1e-12)
 {checks([(f"ss[{t}]", o[1], f"the leaky average of g^2 after step {t + 1} (gamma = 0.9)") for t, o in enumerate(seq)] + [(f"xs[{t}]", o[0], f"x after step {t + 1} (the step should be lr * g / (sqrt(s) + eps))") for t, o in enumerate(seq)])}
 """),
 test("p1_tests_epsilon", 1, """
 new_x, _ = rmsprop_step(torch.tensor([2.0, -1.0], dtype=torch.float64), torch.tensor([1e-3, 1.0], dtype=torch.float64),
                         torch.zeros(2, dtype=torch.float64), lr=0.5, gamma=0.5, eps=0.1)
-check(bool(torch.isfinite(torch.as_tensor(new_x)).all()), "new_x should be finite")
+check_finite(new_x, "new_x after a step with eps = 0.1 from s = 0")
 """, f"""
 new_x, _ = rmsprop_step(torch.tensor({lit(eps_x0)}, dtype=torch.float64), torch.tensor({lit(eps_g[0])}, dtype=torch.float64),
                         torch.zeros(2, dtype=torch.float64), lr=0.5, gamma=0.5, eps=0.1)
-inside = {lit(eps_inside)}
-check(not all(abs(a - b) < 1e-9 for a, b in zip(new_x.tolist(), inside)),
-      "epsilon should be added outside the square root, sqrt(s) + eps, not sqrt(s + eps)")
+check_differ(new_x, {lit(eps_inside)},
+             "new_x and the step with sqrt(s + eps) (epsilon should be added outside the square root, sqrt(s) + eps)",
+             atol=1e-9)
 check_close(new_x, {lit(eps_ref)}, "x after one step with eps = 0.1", rtol=1e-9)
 """),
 markdown("p2_text", """
@@ -166,19 +166,21 @@ check_close(np.sum(gradient_weights(0.9, 400)), 1.0, "the sum of all the weights
 """, f"""
 check_close(gradient_weights(0.9, 5), {lit(0.1 * 0.9 ** np.arange(5))}, "gradient_weights(0.9, 5)", rtol=1e-9)
 check_close(gradient_weights(0.99, 3), {lit(0.01 * 0.99 ** np.arange(3))}, "gradient_weights(0.99, 3)", rtol=1e-9)
-weights = np.asarray(gradient_weights(0.999, 10))
-check(bool(np.all(np.diff(weights) < 0)), "older gradients should get smaller weights")
+weights = gradient_weights(0.999, 10)
+check_close(weights, {lit(0.001 * 0.999 ** np.arange(10))}, "gradient_weights(0.999, 10)", rtol=1e-9)
+check_less(weights[1], weights[0], "the weights of g_(t-1)^2 and g_t^2 (older gradients should get smaller weights)")
+check_less(weights[9], weights[8], "the weights of g_(t-9)^2 and g_(t-8)^2 (older gradients should get smaller weights)")
 """),
 test("p2_tests_summaries", 2, """
 check_close(weight_of_last(0.5, 1), 0.5, "weight_of_last(0.5, 1)")
 check_close(half_life(0.5), 1.0, "half_life(0.5)")
 check_close(effective_window(0.5), 2.0, "effective_window(0.5)")
 """, f"""
-{checks([(f"weight_of_last({g}, 10)", 1 - g ** 10, f"weight_of_last({g}, 10): the last 10 weights sum to 1 - gamma^10") for g in (0.9, 0.999)])}
+{checks([(f"weight_of_last({g}, 10)", 1 - g ** 10, f"weight_of_last({g}, 10) (the total weight of the last 10 squared gradients)") for g in (0.9, 0.999)])}
 check_close(weight_of_last(0.99, 10), {lit(1 - 0.99 ** 10)}, "weight_of_last(0.99, 10)", rtol=1e-9)
-check_close(half_life(0.9), {lit(math.log(0.5) / math.log(0.9))}, "half_life(0.9): solve gamma^n = 1/2 for n", rtol=1e-9)
+check_close(half_life(0.9), {lit(math.log(0.5) / math.log(0.9))}, "half_life(0.9) (solve gamma^n = 1/2 for n)", rtol=1e-9)
 check_close(half_life(0.999), {lit(math.log(0.5) / math.log(0.999))}, "half_life(0.999)", rtol=1e-9)
-check_close(effective_window(0.99), 100.0, "effective_window(0.99): it is 1 / (1 - gamma)", rtol=1e-9)
+check_close(effective_window(0.99), 100.0, "effective_window(0.99) (the largest weight is 1/window of the total)", rtol=1e-9)
 check_close(effective_window(0.9), 10.0, "effective_window(0.9)", rtol=1e-9)
 """),
 markdown("p3_text", """
@@ -217,25 +219,28 @@ gamma_one = "c"
 gamma_zero_is_sign_descent = True
 ### END SOLUTION
 """),
-test("p3_tests_steps", 2, """
+test("p3_tests_steps", 2, f"""
 lengths = first_steps(0.9, 3)
-check(np.size(lengths) == 3, "first_steps(0.9, 3) should return 3 step lengths")
-check(float(first_steps(1.0, 1)[0]) > 1000 * float(lengths[0]),
-      "with gamma = 1 the first step should be enormous compared with gamma = 0.9")
+first_with_one = first_steps(1.0, 1)
+check_type(lengths, "sequence", "first_steps(0.9, 3) (3 step lengths)", length=3)
+check_close(lengths[0], {lit(steps_of(0.9, 1)[0])}, "the first step length with gamma = 0.9", rtol=1e-7)
+check_close(first_with_one[0], {lit(steps_of(1.0, 1)[0])}, "the first step length with gamma = 1", rtol=1e-7)
+check_less(1000 * float(lengths[0]), float(first_with_one[0]),
+           "1000 times the first step with gamma = 0.9 and the first step with gamma = 1 (with gamma = 1 it should be enormous)")
 """, f"""
 check_close(first_steps(0.9, 3), {lit(steps_of(0.9, 3))}, "first_steps(0.9, 3)", rtol=1e-7)
-check_close(first_steps(1.0, 2), {lit(steps_of(1.0, 2))}, "first_steps(1.0, 2): the steps divide by eps alone", rtol=1e-7)
-check_close(first_steps(0.0, 3), {lit(steps_of(0.0, 3))}, "first_steps(0.0, 3): every coordinate moves by lr", rtol=1e-7)
+check_close(first_steps(1.0, 2), {lit(steps_of(1.0, 2))}, "first_steps(1.0, 2)", rtol=1e-7)
+check_close(first_steps(0.0, 3), {lit(steps_of(0.0, 3))}, "first_steps(0.0, 3)", rtol=1e-7)
 check_close(first_steps(0.5, 4), {lit(steps_of(0.5, 4))}, "first_steps(0.5, 4)", rtol=1e-7)
 """),
 test("p3_tests_answers", 2, """
-check(type(gamma_one) is str and gamma_one.strip().lower() in ("a", "b", "c", "d"), 'gamma_one should be "a", "b", "c" or "d"')
-check(type(gamma_zero_is_sign_descent) is bool, "gamma_zero_is_sign_descent should be True or False")
+check_one_of(gamma_one, ["a", "b", "c", "d"], "gamma_one (a letter)")
+check_one_of(gamma_zero_is_sign_descent, [True, False], "gamma_zero_is_sign_descent (True or False)")
 """, """
-check(gamma_one.strip().lower() == "c",
-      "look at s_t = 1 * s_{t-1} + 0 * g_t^2 with s_0 = 0: what is the denominator of every step?")
-check(gamma_zero_is_sign_descent == True,
-      "with gamma = 0, s_t = g_t^2, so g_t / sqrt(s_t) is the sign of g_t: each coordinate moves by lr")
+check_equal(gamma_one, "c",
+            "gamma_one (look at s_t = 1 * s_(t-1) + 0 * g_t^2 with s_0 = 0: what is the denominator of every step?)")
+check_equal(gamma_zero_is_sign_descent, True,
+            "gamma_zero_is_sign_descent (with gamma = 0, what is s_t, and what is g_t / sqrt(s_t)?)")
 """),
 markdown("p4_text", """
 ## Part 4: a rotated problem (4 points)
@@ -282,8 +287,10 @@ check_close(rotated_gradient(1.0, 0.0), [4.2, -3.8], "the gradient of f_R at (1,
 check_close(rotated_gradient(-5.0, -2.0), [-13.4, 10.6], "the gradient of f_R at (-5, -2)", rtol=1e-9)
 """),
 test("p4_tests_distances", 2, """
-check(check_number(dist_rotated, "dist_rotated") > check_number(dist_axis, "dist_axis"),
-      "RMSProp should end farther from the minimum on the rotated function")
+check_number(dist_axis, "dist_axis")
+check_number(dist_rotated, "dist_rotated")
+check_less(dist_axis, dist_rotated,
+           "dist_axis and dist_rotated (RMSProp should end farther from the minimum on the rotated function)")
 """, f"""
 check_close(rmsprop_distance(lambda a, b: (1.0 * a, 3.0 * b), 5, lr=0.1, gamma=0.5), {lit(dist(lambda a, b: (1.0 * a, 3.0 * b), 5, lr=0.1, gamma=0.5))},
             "rmsprop_distance on 0.5 x1^2 + 1.5 x2^2 (5 steps, lr 0.1, gamma 0.5)", rtol=1e-7)
@@ -291,13 +298,11 @@ check_close(dist_axis, {lit(dist(fa))}, "dist_axis (20 steps on 0.1 x1^2 + 2 x2^
 check_close(dist_rotated, {lit(dist(fr))}, "dist_rotated (20 steps on the rotated function)", rtol=1e-7)
 """),
 test("p4_tests_answers", 1, """
-check(type(rotation_hurts) is bool, "rotation_hurts should be True or False")
-check(type(reason) is str and reason.strip().lower() in ("a", "b", "c"), 'reason should be "a", "b" or "c"')
+check_one_of(rotation_hurts, [True, False], "rotation_hurts (True or False)")
+check_one_of(reason, ["a", "b", "c"], "reason (a letter)")
 """, """
-check(rotation_hurts == True, "compare dist_rotated with dist_axis: the rotated run ends more than 10 times farther away")
-check(reason.strip().lower() == "b",
-      "a rotation does not change the condition number, and the same learning rate works well without it: "
-      "think about what RMSProp does coordinate by coordinate")
+check_equal(rotation_hurts, True, "rotation_hurts (compare dist_rotated with dist_axis)")
+check_equal(reason, "b", "reason (think about what RMSProp does coordinate by coordinate)")
 """),
 ]
 
