@@ -213,6 +213,7 @@ class Grader:
         os.chmod(self.scratch, 0o711)
         self.read_paths = _read_paths(self.root)
         self.landlock_abi = sandbox.landlock_abi() if self.settings.landlock else 0
+        confinement = sandbox.capabilities()  # what this machine allows (tried once, by a fork)
         started = time.perf_counter()
         self._preload = _setup_imports([s.skeleton for s in self.specs])
         self._zygote_log = Path(log_dir or self.scratch) / "zygote.log"
@@ -221,7 +222,11 @@ class Grader:
         self.kernel_settings = {
             "env": _kernel_environment(), "hidden_paths": sorted({str(self.root), str(ROOT)}),
             "memory_bytes": self.settings.memory_bytes, "file_bytes": self.settings.file_bytes,
-            "read_paths": self.read_paths, "landlock": bool(self.landlock_abi)}
+            "read_paths": self.read_paths, "landlock": bool(self.landlock_abi),
+            "namespaces": confinement["namespaces"], "own_uid": confinement["own_uid"],
+            "pids_cgroup": confinement["pids_cgroup"],
+            "max_processes": confinement["max_processes"]}
+        self._spawned = threading.local()  # the kernels each grading thread started
         self._counter = 0
         self._prepared = {}
         self._lock = threading.Lock()
@@ -237,7 +242,14 @@ class Grader:
                 self.zygote.close()
                 self.zygote = Zygote(self._preload, self._zygote_log)
             zygote = self.zygote
-        return zygote.spawn(run_dir, work_dir, self.kernel_settings)
+        kernel = zygote.spawn(run_dir, work_dir, self.kernel_settings)
+        self._spawned.__dict__.setdefault("kernels", []).append(kernel)
+        return kernel
+
+    def _containment_events(self):
+        """What the confinement of this thread's kernels did (e.g. refused processes)."""
+        kernels, self._spawned.kernels = getattr(self._spawned, "kernels", []), []
+        return list(dict.fromkeys(event for kernel in kernels for event in kernel.events))
 
     def close(self):
         self.zygote.close()
@@ -310,6 +322,7 @@ class Grader:
                                                           spec.test_sources)
             result.events.extend(f"'{spec.name}.ipynb': {e}" for e in events)
             self._run(notebook, roles, work, slot / f"run-{spec.name}", spec, result)
+            result.events.extend(self._containment_events())
             result.notebooks[spec.name] = notebook
 
     # -- executing one notebook -----------------------------------------------
@@ -668,6 +681,7 @@ class BatchResult:
                                           "submissions in a container (see the instructors' "
                                           "guide)"),
                  ""]
+        lines += [f"- {line}" for line in sandbox.describe(sandbox.capabilities())] + [""]
         for result in sorted(self.results, key=lambda r: r.student):
             parts = ", ".join(f"{p} {got:g}/{most:g}" for p, (got, most) in
                               sorted(result.part_scores().items()))

@@ -5,9 +5,11 @@ import json
 import os
 import queue
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -16,6 +18,7 @@ from jupyter_client import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 from nbformat.v4 import output_from_msg
 
+from grading import sandbox
 from grading.agent import RECORD_MIME
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
@@ -36,6 +39,9 @@ class Zygote:
         self._kernels = {}
         self._lock = threading.Lock()
         self._log = open(log_path, "ab")
+        self._cgroups = sandbox.pids_cgroup_base() if os.geteuid() == 0 else None
+        if self._cgroups:  # kernels' cgroups that a grader killed before it could remove them
+            sandbox.sweep_cgroups(self._cgroups)
         environment = dict(env if env is not None else os.environ)
         environment.setdefault("MPLBACKEND", "Agg")
         environment.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -57,7 +63,8 @@ class Zygote:
             message = json.loads(line)
             with self._lock:
                 if message["op"] == "spawned":
-                    self._waiting.pop(message["id"]).put(message["pid"])
+                    self._waiting.pop(message["id"]).put((message["pid"],
+                                                          message.get("kernel_pid")))
                 elif message["op"] == "exited":
                     kernel = self._kernels.pop(message["pid"], None)
                     if kernel is not None:
@@ -69,21 +76,39 @@ class Zygote:
                 kernel.exited.set()
 
     def spawn(self, run_dir, work_dir, settings):
-        """A new kernel serving in ``work_dir`` (its cwd), with ``settings`` from the engine."""
+        """A new kernel serving in ``work_dir`` (its cwd), with ``settings`` from the engine.
+
+        The kernel serves on Unix sockets (ZeroMQ's ipc transport) in a folder of its own,
+        never on TCP: it has no network (a network namespace, or Landlock's TCP rules).
+        With ``settings["pids_cgroup"]`` it gets a cgroup of its own, capped at
+        ``settings["max_processes"]`` processes and threads.
+        """
         run_dir, work_dir = Path(run_dir), Path(work_dir)
         run_dir.mkdir(parents=True, exist_ok=True)
+        number = next(self._ids)
         connection_file = run_dir / "kernel.json"
-        write_connection_file(str(connection_file), ip="127.0.0.1",
-                              key=secrets.token_hex(16).encode())
-        request = dict(settings, op="spawn", id=next(self._ids), run_dir=str(run_dir),
-                       work_dir=str(work_dir), connection_file=str(connection_file))
+        key = secrets.token_hex(16).encode()
+        sockets = run_dir / "ipc"
+        if len(str(sockets / "kernel-99")) > 100:  # a Unix socket's path has <= 107 bytes
+            sockets = Path(tempfile.mkdtemp(prefix="optbook-ipc-"))
+        sockets.mkdir(mode=0o700, exist_ok=True)
+        write_connection_file(str(connection_file), ip=str(sockets / "kernel"), key=key,
+                              transport="ipc")
+        cgroup = None
+        if settings.get("pids_cgroup"):
+            cgroup = sandbox.make_pids_cgroup(settings["pids_cgroup"], os.getpid(),
+                                              f"k{number}", settings["max_processes"])
+        request = dict(settings, op="spawn", id=number, run_dir=str(run_dir),
+                       work_dir=str(work_dir), connection_file=str(connection_file),
+                       sockets=str(sockets) if sockets else None, cgroup=cgroup)
         answer = queue.Queue()
-        kernel = Kernel(self, connection_file, run_dir)
+        kernel = Kernel(self, connection_file, run_dir, cgroup=cgroup, sockets=sockets,
+                        max_processes=settings.get("max_processes"))
         with self._lock:
             self._waiting[request["id"]] = answer
         self.process.stdin.write((json.dumps(request) + "\n").encode())
         self.process.stdin.flush()
-        kernel.pid = answer.get(timeout=30)
+        kernel.pid, kernel.kernel_pid = answer.get(timeout=30)
         with self._lock:
             self._kernels[kernel.pid] = kernel
         return kernel
@@ -101,20 +126,26 @@ class Zygote:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+        if self._cgroups:
+            sandbox.sweep_cgroups(self._cgroups, os.getpid())
         self._log.close()
 
 
 class Kernel:
     """One kernel process, used for (part of) exactly one submission."""
 
-    def __init__(self, zygote, connection_file, run_dir):
+    def __init__(self, zygote, connection_file, run_dir, cgroup=None, sockets=None,
+                 max_processes=None):
         self.zygote = zygote
         self.connection_file = connection_file
         self.run_dir = run_dir
-        self.pid = None
+        self.pid = None  # the relay (the zygote's child); its exit status is the kernel's
+        self.kernel_pid = None  # the kernel itself, as the host sees it
         self.exit_status = None
         self.exited = threading.Event()
         self.client = None
+        self.cgroup, self.sockets, self.max_processes = cgroup, sockets, max_processes
+        self.events = []  # what the confinement did, in words, once the kernel is killed
 
     def connect(self, timeout=60):
         """Open the channels and wait until the kernel answers."""
@@ -233,26 +264,49 @@ class Kernel:
     def memory(self):
         """Bytes of address space the kernel maps now (0 if unknown)."""
         try:
-            with open(f"/proc/{self.pid}/statm") as statm:
+            with open(f"/proc/{self.kernel_pid or self.pid}/statm") as statm:
                 return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
         except (OSError, ValueError, TypeError):
             return 0
 
     def kill(self):
-        """Stop the kernel and everything it started."""
+        """Stop the kernel and everything it started.
+
+        The relay kills the kernel on SIGTERM (so Linux ends its whole PID namespace) and
+        then exits; if it does not, the relay's process group is killed. Whatever is still
+        in the kernel's cgroup is killed, and the cgroup removed.
+        """
         if self.client is not None:
             try:
                 self.client.stop_channels()
             except Exception:
                 pass
         if self.pid and not self.exited.is_set():
-            for kill in (os.killpg, os.kill):
-                try:
-                    kill(self.pid, signal.SIGKILL)
-                    break
-                except (ProcessLookupError, PermissionError):
-                    continue
-            self.exited.wait(5)
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if not self.exited.wait(3):
+                for kill in (os.killpg, os.kill):
+                    try:
+                        kill(self.pid, signal.SIGKILL)
+                        break
+                    except (ProcessLookupError, PermissionError):
+                        continue
+                self.exited.wait(5)
+        if self.cgroup:
+            refused = sandbox.pids_refused(self.cgroup)
+            if refused:
+                self.events.append(f"code tried to start more processes or threads than the "
+                                   f"{self.max_processes} a kernel may have; {refused} "
+                                   f"attempt(s) were refused")
+            if not sandbox.remove_cgroup(self.cgroup):
+                self.events.append("some processes of the kernel could not be stopped "
+                                   f"(cgroup {self.cgroup})")
+            self.cgroup = None
+        if self.sockets and self.run_dir not in Path(self.sockets).parents:
+            shutil.rmtree(self.sockets, ignore_errors=True)
+            self.sockets = None
 
     def audit_log(self):
         """What the kernel tried to touch outside its sandbox (from its audit hook)."""

@@ -6,12 +6,20 @@ the assignment's locked setup cells import (and ipykernel), runs no student
 code and starts no threads, and then, for each submission, ``fork()``s. The
 child is a new process with its own copy (copy-on-write) of that clean memory:
 nothing from one submission can reach the next, exactly as with a kernel
-started from scratch. The child then confines itself (grading/sandbox.py),
-attaches the grader's agent (grading/agent.py) and serves the kernel protocol
-on the connection file the grader wrote.
+started from scratch.
+
+The child is a *relay*: it joins the kernel's pids cgroup, enters new PID,
+network and mount namespaces and forks again; that grandchild is the kernel,
+PID 1 of its namespace, so when it ends Linux ends every process it started.
+The kernel confines itself (grading/sandbox.py: its own /proc and loopback, its
+own unprivileged uid, limits, Landlock), attaches the grader's agent
+(grading/agent.py) and serves the kernel protocol on the connection file the
+grader wrote (Unix sockets: it has no network). The relay waits for it, kills
+it on SIGTERM, and exits as it exited, so "exited" below is the kernel's status.
 
 Protocol (JSON lines): the grader writes ``{"op": "spawn", ...}`` on stdin and
-reads ``{"op": "spawned", "id", "pid"}`` and ``{"op": "exited", "pid", "status"}``.
+reads ``{"op": "spawned", "id", "pid", "kernel_pid"}`` (``pid``: the relay,
+``kernel_pid``: the kernel as the host sees it) and ``{"op": "exited", "pid", "status"}``.
 """
 
 import json
@@ -94,18 +102,97 @@ def _audit_hook(log_fd, allowed_read, allowed_write, limit=200):
     return hook
 
 
-def _child(request):
+# What the relay waits for: its kernel ending, or the grader (or the zygote's death) asking
+# it to end the kernel.
+_RELAY_SIGNALS = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+
+
+def _relay(request, pid_pipe):
+    """Forked by the zygote: enter the kernel's cgroup and namespaces, fork the kernel (PID 1
+    of the new PID namespace), tell the zygote its pid, wait for it and end as it ended.
+
+    On SIGTERM (from the grader's Kernel.kill, or because the zygote died) the relay kills
+    the kernel; Linux then kills everything left in its PID namespace. Never returns.
+    """
+    status = 70
+    try:
+        from grading import sandbox
+
+        zygote = os.getppid()
+        os.setsid()
+        for fd in _open_fds():  # the zygote's protocol pipes among them: only the zygote talks
+            if fd > 2 and fd != pid_pipe:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        signal.pthread_sigmask(signal.SIG_BLOCK, _RELAY_SIGNALS)
+        sandbox.die_with_parent(signal.SIGTERM)
+        if os.getppid() != zygote:
+            os._exit(70)
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if request.get("cgroup"):
+            sandbox.join_cgroup(request["cgroup"])
+        uid = sandbox.kernel_uid(os.getpid()) if request.get("own_uid") else None
+        sandbox.enter_namespaces(request.get("namespaces", 0))
+        pid = os.fork()
+        if pid == 0:
+            os.close(pid_pipe)
+            _child(request, uid)
+        os.write(pid_pipe, f"{pid}\n".encode())
+        os.close(pid_pipe)
+        status = _wait_and_relay(pid)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    os._exit(status)
+
+
+def _wait_and_relay(pid):
+    """Wait for the kernel ``pid`` (killing it on SIGTERM/SIGINT/SIGHUP); its exit code, or,
+    if a signal killed it, die of the same signal."""
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return 70
+        if done:
+            break
+        if signal.sigwaitinfo(_RELAY_SIGNALS).si_signo != signal.SIGCHLD:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        try:
+            signal.signal(-code, signal.SIG_DFL)
+        except (OSError, ValueError):
+            pass
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {-code})
+        os.kill(os.getpid(), -code)
+        code = 128 - code
+    return code
+
+
+def _child(request, uid):
     """Become a confined kernel (never returns)."""
     status = 0
     try:
         from grading import sandbox
 
-        os.setsid()
         sandbox.die_with_parent()
-        for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+        for signum in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE,
+                       signal.SIGHUP):
             signal.signal(signum, signal.SIG_DFL)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-big file: an error, not a death
+        flags = request.get("namespaces", 0)
         run_dir, work_dir = request["run_dir"], request["work_dir"]
+        sockets = request.get("sockets")
         log = os.open(os.path.join(run_dir, "kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         audit = os.open(os.path.join(run_dir, "audit.jsonl"),
                         os.O_WRONLY | os.O_CREAT | os.O_APPEND)
@@ -122,27 +209,41 @@ def _child(request):
         import faulthandler
 
         faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=True)  # diagnostics
+        if flags & sandbox.CLONE_NEWNS:
+            sandbox.private_proc()
+        if flags & sandbox.CLONE_NEWNET:
+            sandbox.loopback_up()
         home = os.path.join(work_dir, ".home")
         os.makedirs(home, exist_ok=True)
+        read_paths = request["read_paths"] + [run_dir]
+        write_paths = [work_dir] + ([sockets] if sockets else [])
+        if uid is not None:
+            if flags & sandbox.CLONE_NEWNS:
+                sandbox.expose(read_paths + write_paths)
+            sandbox.give_to(write_paths + [request["connection_file"]], uid, uid)
         os.chdir(work_dir)
         os.environ.clear()
         os.environ.update(request["env"])
         os.environ.update({"HOME": home, "TMPDIR": home, "IPYTHONDIR": os.path.join(home, "ipython"),
                            "MPLCONFIGDIR": os.path.join(home, "matplotlib"),
-                           "JUPYTER_RUNTIME_DIR": os.path.join(home, "runtime")})
+                           "JUPYTER_RUNTIME_DIR": os.path.join(home, "runtime"),
+                           "USER": "student", "LOGNAME": "student"})
         sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) not in
                        request["hidden_paths"]]
         torch = sys.modules.get("torch")
         if torch is not None:
             torch.set_num_threads(1)
-        sandbox.limit_resources(request["memory_bytes"], request["file_bytes"])
-        read_paths = request["read_paths"] + [run_dir]
-        write_paths = [work_dir]
-        abi = sandbox.restrict_filesystem(read_paths, write_paths) if request["landlock"] else 0
-        sandbox.drop_capabilities()
+        own = uid is not None or bool(flags & sandbox.CLONE_NEWUSER)
+        sandbox.limit_resources(request["memory_bytes"], request["file_bytes"],
+                                request.get("max_processes") if own else None)
+        sandbox.become(uid, uid)
+        abi = sandbox.restrict_filesystem(read_paths, write_paths + [os.devnull],
+                                          deny_tcp=not flags & sandbox.CLONE_NEWNET) \
+            if request["landlock"] else 0
         sys.addaudithook(_audit_hook(audit, [os.path.realpath(p) for p in read_paths],
-                                     [os.path.realpath(work_dir)]))
-        os.write(log, f"sandbox: landlock abi {abi}\n".encode())
+                                     [os.path.realpath(p) for p in write_paths + [os.devnull]]))
+        os.write(log, f"sandbox: landlock abi {abi}, uid {os.getuid()}, pid {os.getpid()}, "
+                      f"namespaces {flags:#x}\n".encode())
 
         from ipykernel.kernelapp import IPKernelApp
         from grading import agent
@@ -161,6 +262,15 @@ def _child(request):
         status = 70
     finally:
         os._exit(status)
+
+
+def _read_pid(fd, timeout=10.0):
+    """The kernel's pid as the relay reports it (None if the relay failed before the fork)."""
+    ready, _, _ = select.select([fd], [], [], timeout)
+    try:
+        return int(os.read(fd, 32).decode().strip()) if ready else None
+    except ValueError:
+        return None
 
 
 def _open_fds():
@@ -205,10 +315,16 @@ def main():
             if request.get("op") != "spawn":
                 continue
             out.flush()
+            reader, writer = os.pipe()
             pid = os.fork()
             if pid == 0:
-                _child(request)
-            out.write(json.dumps({"op": "spawned", "id": request["id"], "pid": pid}) + "\n")
+                os.close(reader)
+                _relay(request, writer)
+            os.close(writer)
+            kernel_pid = _read_pid(reader)
+            os.close(reader)
+            out.write(json.dumps({"op": "spawned", "id": request["id"], "pid": pid,
+                                  "kernel_pid": kernel_pid}) + "\n")
 
 
 if __name__ == "__main__":
