@@ -29,10 +29,12 @@ parts still get the points they earn.
 
 import argparse
 import ast
+import errno
 import json
 import os
 import queue
 import shutil
+import stat
 import sys
 import tempfile
 import threading
@@ -200,6 +202,47 @@ def _cell_name(cell, index):
     return f"'{grade_id}'" if grade_id else f"number {index + 1} (added by the student)"
 
 
+def _refused_folder(submission, submitted):
+    """Why submitted/<student>/<assignment> may not be read (a symbolic link, or a folder
+    that resolves outside ``submitted``), or None."""
+    student = submission.parent
+    for folder in (student, submission):
+        if folder.is_symlink():
+            return f"the folder '{folder.relative_to(submitted)}' is a symbolic link"
+    if submission.exists() and os.path.realpath(submission) != os.path.join(
+            os.path.realpath(submitted), student.name, submission.name):
+        return (f"the folder '{submission.relative_to(submitted)}' resolves outside the "
+                f"submitted folder")
+    return None
+
+
+def _refused_file(path):
+    """Why a submitted file may not be read (a symbolic or a hard link), or None."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link"
+    if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+        return f"is a hard link (the file has {info.st_nlink} names)"
+    return None
+
+
+def _copy_nofollow(source, target):
+    """Copy the plain file ``source`` without following a symbolic link to it."""
+    fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+            raise OSError(errno.EPERM, "not a plain file with one name")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(fd, "rb", closefd=False) as reader, open(target, "wb") as writer:
+            shutil.copyfileobj(reader, writer)
+    finally:
+        os.close(fd)
+
+
 class Grader:
     """Grades submissions of one assignment; safe to call from several threads."""
 
@@ -283,25 +326,46 @@ class Grader:
         work = slot / "work"
         work.mkdir(parents=True)
         names = {spec.name for spec in self.specs}
-        for path in sorted(submission.rglob("*")) if submission.is_dir() else []:
+        refused = _refused_folder(submission, self.root / self.coursedir.submitted_directory)
+        if refused:  # submitted/<student> or its <assignment> folder leads elsewhere
+            result.events.append(f"{refused}; it was refused: nothing in it was graded")
+        refused_names = set()
+        for path in sorted(submission.rglob("*")) if submission.is_dir() and not refused else []:
             relative = path.relative_to(submission)
-            if path.is_symlink():
-                result.events.append(f"'{relative}' is a symbolic link; it was ignored")
+            if ".ipynb_checkpoints" in relative.parts:
                 continue
-            if not path.is_file() or ".ipynb_checkpoints" in relative.parts:
+            problem = _refused_file(path)
+            if problem:
+                refused_names.add(str(relative))
+                if not (path.suffix == ".ipynb" and path.stem in names and path.exists()
+                        and len(relative.parts) == 1):  # reconcile says so for notebooks
+                    result.events.append(f"'{relative}' {problem}; it was refused")
                 continue
+            if not path.is_file():
+                continue
+            if path.suffix != ".ipynb":
+                try:
+                    _copy_nofollow(path, work / relative)
+                except OSError as error:
+                    result.events.append(f"'{relative}' could not be read "
+                                         f"({error.strerror or error}); it was refused")
+                    continue
             result.files.append(relative)
             if path.suffix == ".ipynb" and path.stem not in names and len(relative.parts) == 1:
                 result.events.append(f"extra notebook '{relative}' is not part of the "
                                      f"assignment; it was not graded")
-            if path.suffix != ".ipynb":
-                (work / relative).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, work / relative)
+        if refused:
+            for spec in self.specs:
+                result.max_scores[spec.name] = dict(spec.points)
+                result.scores[spec.name] = {g: 0.0 for g in spec.points}
+                result.notebooks[spec.name] = None
+            return
         for source in self.source_files:  # data files that come with the assignment
             target = work / source.relative_to(self.source_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
-        result.timestamp = self.coursedir.get_existing_timestamp(str(submission))
+        if "timestamp.txt" not in refused_names:
+            result.timestamp = self.coursedir.get_existing_timestamp(str(submission))
         for spec in self.specs:
             result.max_scores[spec.name] = dict(spec.points)
             result.scores[spec.name] = {g: 0.0 for g in spec.points}

@@ -11,7 +11,10 @@ run or on the points, and every difference is reported in words.
 """
 
 import copy
+import errno
 import json
+import os
+import stat
 
 import nbformat
 
@@ -23,18 +26,38 @@ class Unreadable(Exception):
 
 
 def read_submission(path):
-    """(notebook as v4 NotebookNode, [events]) or raise :class:`Unreadable`."""
+    """(notebook as v4 NotebookNode, [events]) or raise :class:`Unreadable`.
+
+    The file is opened without following a symbolic link (O_NOFOLLOW); a symbolic link, a
+    hard link (a file with more than one name, which may be someone else's file) or
+    anything but a plain file is refused.
+    """
     events = []
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        size = path.stat().st_size
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
+        if error.errno == errno.ELOOP or os.path.islink(path):
+            raise Unreadable("it is a symbolic link; it was refused")
         raise Unreadable(f"the notebook could not be read ({error.strerror})")
-    if size == 0:
-        raise Unreadable("the notebook file is empty")
-    if size > MAX_NOTEBOOK_BYTES:
-        raise Unreadable(f"the notebook is {size / 1e6:.0f} MB, more than the "
-                         f"{MAX_NOTEBOOK_BYTES / 1e6:.0f} MB a submission may have")
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("it is not a plain file; it was refused")
+        if info.st_nlink > 1:
+            raise Unreadable(f"it is a hard link (the file has {info.st_nlink} names, one of "
+                             f"which may be someone else's); it was refused")
+        size = info.st_size
+        if size == 0:
+            raise Unreadable("the notebook file is empty")
+        if size > MAX_NOTEBOOK_BYTES:
+            raise Unreadable(f"the notebook is {size / 1e6:.0f} MB, more than the "
+                             f"{MAX_NOTEBOOK_BYTES / 1e6:.0f} MB a submission may have")
+        raw = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(raw) > MAX_NOTEBOOK_BYTES:
+        raise Unreadable(f"the notebook is more than the {MAX_NOTEBOOK_BYTES / 1e6:.0f} MB a "
+                         f"submission may have")
+    text = raw.decode("utf-8", errors="replace")
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
