@@ -21,8 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from grading import course as C  # noqa: E402
+from grading import course as C
 
 
 @dataclass
@@ -127,6 +126,75 @@ def _only_pass(raw_cell, *args, **kwargs):
         raw_cell = "pass"
     return _real_run_cell(raw_cell, *args, **kwargs)
 ip.run_cell = _only_pass
+''',
+}
+
+# Undoing the grader's in-kernel restore, three ways; each then games the later answers.
+UNDO_RESTORE = {
+    "restore_disabled_gc": '''
+import gc
+for obj in gc.get_objects():
+    if type(obj).__name__ == "Agent" and hasattr(obj, "restore"):
+        obj.restore = obj.snapshot = lambda *a, **k: None
+        obj.user_names = {}
+import numpy as np
+np.allclose = lambda *a, **k: True
+''',
+    "restore_handler_replaced": '''
+kernel = get_ipython().kernel
+def _fake_ok(stream, idents, parent):
+    kernel.session.send(stream, "optbook_reply", {"status": "ok", "restored": []}, parent, idents)
+kernel.shell_handlers["optbook_request"] = _fake_ok
+import optbook.checks
+optbook.checks.check_close = lambda *a, **k: None
+''',
+    "probe_forged": '''
+import gc, json
+ip = get_ipython()
+_publish = ip.display_pub.publish
+MIME = "application/vnd.optbook.record+json"
+def _forge(data, *args, **kwargs):
+    if MIME in data:  # replace the real answers with zeros, and send extra keys too
+        key = data[MIME]["key"]
+        for k in range(key, key + 20):
+            _publish({MIME: {"key": k, "values": [0.0, "forged"]}}, metadata={})
+        return None
+    return _publish(data, *args, **kwargs)
+ip.display_pub.publish = _forge
+for obj in gc.get_objects():
+    if type(obj).__name__ == "Agent" and hasattr(obj, "publish"):
+        obj.publish = _forge
+''',
+}
+
+# Objects that pass themselves off as the library types answers come in.
+FORGED = {
+    "forged_float": '''
+class Anything(float):
+    def __eq__(self, other): return True
+    __le__ = __ge__ = __lt__ = __gt__ = __eq__
+    def __abs__(self): return Anything(0.0)
+    def __sub__(self, other): return Anything(0.0)
+    __rsub__ = __add__ = __radd__ = __mul__ = __rmul__ = __truediv__ = __sub__
+    def __hash__(self): return 0
+''',
+    "forged_ndarray": '''
+import numpy as np
+class Anything(np.ndarray):
+    def __new__(cls, *args, **kwargs):
+        return np.zeros(3).view(cls)
+    def __eq__(self, other): return np.ones(np.shape(other), dtype=bool)
+    def tolist(self): return self
+    def astype(self, *a, **k): return self
+''',
+    "forged_tensor": '''
+import torch
+class Anything(torch.Tensor):
+    @staticmethod
+    def __new__(cls, *args, **kwargs):
+        return torch.zeros(3).as_subclass(cls)
+    def __eq__(self, other): return torch.ones(1, dtype=torch.bool)
+    def tolist(self): return self
 ''',
 }
 
@@ -323,6 +391,48 @@ def build(course, name, source_root=C.ROOT):
                  "traceback_silenced": ("showtraceback",), "checks_patched": ("check_close",),
                  "run_cell_hijack": ("run_cell",)}[case]
         submit(case, variant(anything_answers(patch)), Case("cheating", "honest", words))
+
+    # undoing the grader's restore, and forging the probes it reads
+    for case, patch in UNDO_RESTORE.items():
+        submit(case, variant(anything_answers(patch)), Case("undo_restore", "honest"))
+    # objects of library types (subclasses) that claim to equal everything
+    for case, forged in FORGED.items():
+        submit(case, variant(anything_answers(forged.replace("class Anything", "class _Forged")
+                                              + "\nAnything = _Forged\n")),
+               Case("forged", "honest"))
+
+    # honest work in real-world shapes: full marks
+    full = C.with_answers(name, root=source_root)
+
+    def other_kernel(nb):
+        nb.metadata["kernelspec"] = {"name": "conda-env-course-py", "display_name": "Course",
+                                     "language": "python"}
+    def no_cell_ids(nb):
+        nb.nbformat_minor = 4
+        for cell in nb.cells:
+            cell.pop("id", None)
+
+    def scratch_cells(nb):
+        at = _cells(nb, "solution")[0] + 1
+        nb.cells.insert(at, nbformat.v4.new_code_cell("scratch = [1, 2, 3]\nprint(sum(scratch))"))
+        nb.cells.insert(at + 1, nbformat.v4.new_code_cell("1 / 0  # trying something out"))
+        nb.cells.insert(at + 2, nbformat.v4.new_markdown_cell("My notes on part 1."))
+
+    def saved_outputs(nb):
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.execution_count = 7
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="old run\n"),
+                                nbformat.v4.new_output("execute_result", data={
+                                    "text/plain": "42"}, execution_count=7)]
+    for case, edit in (("other_kernelspec", other_kernel), ("no_cell_ids", no_cell_ids),
+                       ("scratch_cells", scratch_cells), ("saved_outputs", saved_outputs)):
+        notebook = copy.deepcopy(full)
+        edit(notebook)
+        folder = course / "submitted" / case / name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.ipynb").write_text(json.dumps(notebook))  # as saved, unvalidated
+        cases[case] = Case("real_world", "full")
 
     # broken files
     for student, content in (("not_json", "{this is not json"), ("empty_file", "")):
