@@ -143,7 +143,8 @@ def _relay(request, pid_pipe):
             _child(request, uid)
         os.write(pid_pipe, f"{pid}\n".encode())
         os.close(pid_pipe)
-        status = _wait_and_relay(pid)
+        status = _wait_and_relay(pid, request.get("cgroup") and (
+            lambda: os.getppid() != zygote and sandbox.leave_cgroup(request["cgroup"])))
     except BaseException:
         import traceback
 
@@ -151,9 +152,9 @@ def _relay(request, pid_pipe):
     os._exit(status)
 
 
-def _wait_and_relay(pid):
-    """Wait for the kernel ``pid`` (killing it on SIGTERM/SIGINT/SIGHUP); its exit code, or,
-    if a signal killed it, die of the same signal."""
+def _wait_and_relay(pid, tidy=None):
+    """Wait for the kernel ``pid`` (killing it on SIGTERM/SIGINT/SIGHUP), call ``tidy``;
+    return the kernel's exit code, or, if a signal killed it, die of the same signal."""
     while True:
         try:
             done, status = os.waitpid(pid, os.WNOHANG)
@@ -166,6 +167,11 @@ def _wait_and_relay(pid):
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+    if tidy:  # the kernel and its PID namespace are gone now
+        try:
+            tidy()
+        except OSError:
+            pass
     code = os.waitstatus_to_exitcode(status)
     if code < 0:
         try:
