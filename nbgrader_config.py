@@ -23,9 +23,10 @@ if root not in sys.path:
     sys.path.insert(0, root)
 
 from grading.execute import BudgetedExecute  # noqa: E402
-from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from grading.feedback import FeedbackSanitizer  # noqa: E402
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
-    AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades)
+    AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -51,6 +52,12 @@ c.BudgetedExecute.notebook_timeout = int(os.environ.get("NBGRADER_NOTEBOOK_TIMEO
 c.Autograde.autograde_preprocessors = [
     BudgetedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+
+# Feedback students can have: no hidden test lines, no tracebacks (they quote source lines),
+# and no hidden reference value anywhere (grading/feedback.py). To show the reference values
+# in the messages of failed checks (never the hidden lines), uncomment:
+#   c.FeedbackSanitizer.show_expected = True
+c.GenerateFeedback.preprocessors = [GetGrades, FeedbackSanitizer, CSSHTMLHeaderPreprocessor]
 
 # Released notebooks: nbgrader's stub, no outputs, no solution cells' contents.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
