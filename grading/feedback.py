@@ -44,6 +44,7 @@ literals); hidden source lines and tracebacks are still never shown.
 import ast
 import bisect
 import copy
+import functools
 import io
 import math
 import re
@@ -58,8 +59,9 @@ from traitlets import Bool, Int, Unicode
 # A number as text: 3, 3.6, 3., .5, 1e-3, 1.0000e-03 (the sign stays outside). Not part of
 # a name (p3_tests, x2) or of a longer dotted token (a version 1.2.3).
 NUMBER = re.compile(r"(?<![\w.])(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?!\w)(?!\.\d)")
-# Names of the parameters that carry a check's message, in words.
-MESSAGE_PARAMETERS = {"what", "message", "msg", "err_msg", "reason", "description"}
+# Names of the parameters that carry a check's message, in words, or a word that its
+# message repeats (check_type(x, "sequence", ...): "x should be a sequence").
+MESSAGE_PARAMETERS = {"what", "message", "msg", "err_msg", "reason", "description", "kind"}
 _WRAPPERS = {"array", "asarray", "tensor", "as_tensor", "float64", "float32"}
 _MIN_LINE = 6  # shorter hidden lines (")", "])", "else:") say nothing and are everywhere
 _SAME = 1e-12  # relative tolerance for "the same number"
@@ -135,10 +137,11 @@ def _fold(node):
     return None
 
 
-def _message_positions():
-    """{check function name: index of its message parameter}, read from the source of
+@functools.lru_cache(maxsize=None)
+def _positions():
+    """{check function name: indices of its message parameters}, read from the source of
     optbook.checks when it is installed (without importing it, and torch with it)."""
-    positions = {"check": 1}
+    positions = {"check": {1}}
     try:
         import importlib.util
 
@@ -149,14 +152,10 @@ def _message_positions():
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("check"):
             names = [a.arg for a in node.args.posonlyargs + node.args.args]
-            for index, name in enumerate(names):
-                if name in MESSAGE_PARAMETERS:
-                    positions[node.name] = index
-                    break
+            positions[node.name] = {i for i, name in enumerate(names) if name in MESSAGE_PARAMETERS}
     return positions
 
 
-_POSITIONS = None
 
 
 def _callee(call):
@@ -167,9 +166,7 @@ def _callee(call):
 
 def _messages(tree):
     """ids of the string constants of ``tree`` that are messages in words."""
-    global _POSITIONS
-    if _POSITIONS is None:
-        _POSITIONS = _message_positions()
+    positions = _positions()
     found = set()
 
     def take(node):
@@ -188,9 +185,10 @@ def _messages(tree):
             if name.endswith(("Error", "Exception", "Warning")) or name in ("print", "warn", "fail"):
                 for argument in node.args:
                     take(argument)
-            elif name in _POSITIONS:
-                if len(node.args) > _POSITIONS[name]:
-                    take(node.args[_POSITIONS[name]])
+            elif name in positions:
+                for index in positions[name]:
+                    if index < len(node.args):
+                        take(node.args[index])
             elif name.startswith(("check", "assert")) and len(node.args) > 1:
                 last = node.args[-1]  # a message, if it reads like one
                 if isinstance(last, ast.Constant) and isinstance(last.value, str) and " " in last.value:
@@ -245,7 +243,7 @@ def expected_literals(code):
         if isinstance(node, ast.Compare):
             references += [node.left] + list(node.comparators)
         elif isinstance(node, ast.Call) and _callee(node).startswith(("check", "assert")):
-            if len(node.args) > 1 and _callee(node) != "check":
+            if len(node.args) > 1 and 1 not in _positions().get(_callee(node), ()):
                 references.append(node.args[1])
             references += [k.value for k in node.keywords
                            if k.arg in ("expected", "desired", "options", "reference")]
@@ -284,12 +282,22 @@ def _tokens(code):
 
 # ----------------------------------------------------------------------------- scrubbing
 def _parse_number(text):
-    """(value, significant digits shown, unit of the last digit shown) of a number token."""
+    """(value, significant digits shown, unit of the last digit shown) of a number token.
+
+    Trailing zeros do not count as digits: "10.0", "3.6000" (torch) and "3000" say
+    no more than 10, 3.6 and 3 thousand."""
     mantissa, _, exponent = text.lower().partition("e")
     whole, _, fraction = mantissa.partition(".")
-    digits = (whole + fraction).lstrip("0")
+    digits = (whole + fraction).strip("0")
     power = int(exponent) if exponent else 0
     return float(text), len(digits), 10.0 ** (power - len(fraction))
+
+
+def _among(value, ordered, slack=None):
+    """Whether ``ordered`` (sorted) holds a number within ``slack`` of ``value`` (default: the same)."""
+    slack = max(abs(value) * _SAME, 1e-300) if slack is None else slack
+    i = bisect.bisect_left(ordered, value - slack)
+    return i < len(ordered) and ordered[i] <= value + slack
 
 
 def _trivial(value):
@@ -305,8 +313,9 @@ class Scrubber:
     """
 
     def __init__(self, numbers=(), strings=(), lines=(), placeholder="…", min_digits=3,
-                 words=True):
+                 words=True, public=()):
         self.numbers = sorted({abs(float(v)) for v in numbers if _number(v) and not _trivial(v)})
+        self.public = sorted({abs(float(v)) for v in public if _number(v)})
         self.strings = sorted({s for s in strings if s.strip()}, key=len, reverse=True)
         self.lines = sorted({line.strip() for line in lines if _worth_hiding(line)},
                             key=len, reverse=True)
@@ -331,10 +340,10 @@ class Scrubber:
         if not math.isfinite(value) or not self.numbers:
             return False
         slack = max(value * _SAME, 1e-300)
-        if digits >= self.min_digits:
+        # A value the released notebook writes is not taken for a rounded hidden one.
+        if digits >= self.min_digits and not _among(value, self.public):
             slack = max(slack, 0.5 * unit * (1 + 1e-9))
-        i = bisect.bisect_left(self.numbers, value - slack)
-        return i < len(self.numbers) and self.numbers[i] <= value + slack
+        return _among(value, self.numbers, slack)
 
     def values(self, text):
         """``text`` with secret numbers and strings replaced by the placeholder."""
@@ -515,11 +524,6 @@ def make_scrubber(hidden_regions, public_sources, placeholder="…", min_digits=
     public_numbers |= {float(m.group()) for m in NUMBER.finditer(public_text)}
     known = sorted(abs(v) for v in public_numbers if math.isfinite(v))
 
-    def public(value):
-        value = abs(value)
-        i = bisect.bisect_left(known, value - value * _SAME)
-        return i < len(known) and known[i] <= value + value * _SAME
-
     def said(string):
         quoted = r"(['\"`])%s\1" % re.escape(string)
         return (string in public_strings or re.search(quoted, public_text) is not None
@@ -528,10 +532,10 @@ def make_scrubber(hidden_regions, public_sources, placeholder="…", min_digits=
 
     public_lines = {line.strip() for line in public_text.split("\n")}
     hidden_lines = [line for region in hidden_regions for line in region.split("\n")]
-    return Scrubber(numbers=[v for v in numbers if not public(v)],
+    return Scrubber(numbers=[v for v in numbers if not _among(abs(v), known)],
                     strings=[s for s in strings if not said(s)],
                     lines=[line for line in hidden_lines if line.strip() not in public_lines],
-                    placeholder=placeholder, min_digits=min_digits)
+                    placeholder=placeholder, min_digits=min_digits, public=known)
 
 
 def _parses(code):
