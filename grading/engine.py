@@ -268,7 +268,8 @@ class Grader:
             "read_paths": self.read_paths, "landlock": bool(self.landlock_abi),
             "namespaces": confinement["namespaces"], "own_uid": confinement["own_uid"],
             "pids_cgroup": confinement["pids_cgroup"],
-            "max_processes": confinement["max_processes"]}
+            "max_processes": confinement["max_processes"],
+            "no_unix_sockets": confinement["no_unix_sockets"]}
         self._spawned = threading.local()  # the kernels each grading thread started
         self._counter = 0
         self._prepared = {}

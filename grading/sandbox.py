@@ -301,6 +301,56 @@ def expose(paths):
                 os.close(fd)
 
 
+# ----------------------------------------------------------------------------- no Unix sockets
+# (audit arch, seccomp syscall number, socket syscall number) by machine
+_SECCOMP_ARCH = {"x86_64": (0xC000003E, 317, 41), "aarch64": (0xC00000B7, 277, 198)}
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def forbid_unix_sockets():
+    """seccomp: from now on this process, all its threads and children cannot create Unix
+    sockets (socket(AF_UNIX, ...) fails with EACCES), so they cannot connect to a service's
+    socket file on the host (Landlock does not govern that). socketpair() still works, and
+    sockets made before (the kernel's own, to talk to the grader) keep working. Calls made
+    with another architecture's syscall numbers fail. Returns False where not supported."""
+    arch = _SECCOMP_ARCH.get(os.uname().machine)
+    if arch is None:
+        return False
+    audit_arch, sys_seccomp, sys_socket = arch
+    ld_w_abs, jeq_k, jge_k, ret_k = 0x20, 0x15, 0x35, 0x06
+    allow, refuse = 0x7FFF0000, 0x00050000  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | errno
+    program = [
+        (ld_w_abs, 0, 0, 4),             # A = seccomp_data.arch
+        (jeq_k, 1, 0, audit_arch),       # the native architecture: go on
+        (ret_k, 0, 0, refuse | errno.ENOSYS),  # another one (e.g. i386's int 0x80): refuse
+        (ld_w_abs, 0, 0, 0),             # A = seccomp_data.nr
+        (jge_k, 0, 1, 0x40000000),       # x32 syscall numbers: refuse
+        (ret_k, 0, 0, refuse | errno.ENOSYS),
+        (jeq_k, 0, 3, sys_socket),       # socket(): look at its domain
+        (ld_w_abs, 0, 0, 16),            # A = args[0] (its low 32 bits)
+        (jeq_k, 0, 1, 1),                # AF_UNIX: refuse
+        (ret_k, 0, 0, refuse | errno.EACCES),
+        (ret_k, 0, 0, allow),
+    ]
+    filters = (_SockFilter * len(program))(*[_SockFilter(*row) for row in program])
+    fprog = _SockFprog(len(program), filters)
+    if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+        _fail("no_new_privs")
+    tsync = 1  # SECCOMP_FILTER_FLAG_TSYNC: every thread of the process
+    if _libc.syscall(ctypes.c_long(sys_seccomp), ctypes.c_uint(1), ctypes.c_uint(tsync),
+                     ctypes.byref(fprog)) != 0:
+        _fail("seccomp")
+    return True
+
+
 # ----------------------------------------------------------------------------- the kernel's uid
 def kernel_uid(relay_pid):
     """The uid (and gid) of the kernel whose relay has host pid ``relay_pid``."""
@@ -537,6 +587,16 @@ def _probe_namespaces(root):
                     os._exit(status if os.getpid() == 1 else 0)
                 _, status = os.waitpid(inner, 0)
                 code |= os.waitstatus_to_exitcode(status) & (16 | 32)
+            try:
+                import socket
+
+                if forbid_unix_sockets():
+                    try:
+                        socket.socket(socket.AF_UNIX).close()
+                    except PermissionError:
+                        code |= 64
+            except OSError:
+                pass
         except BaseException:
             pass
         os._exit(code)
@@ -548,10 +608,11 @@ def _probe_namespaces(root):
 def capabilities(refresh=False):
     """What this machine lets the grader confine, tried for real (once per process).
 
-    A dict: ``root`` (may switch kernels to their own uid), ``landlock`` (ABI, 0 = none),
-    ``user_namespace``, ``pid_namespace``, ``net_namespace``, ``mount_namespace`` (with a
-    private /proc), ``pids_cgroup`` (a folder, or None), ``namespaces`` (the clone flags the
-    kernels get), ``kernel_uid`` (a description), ``max_processes``.
+    A dict: ``root``, ``landlock`` (ABI, 0 = none), ``user_namespace``, ``pid_namespace``,
+    ``net_namespace`` (with its loopback up), ``mount_namespace`` (with a private /proc),
+    ``pids_cgroup`` (a folder, or None), ``namespaces`` (the clone flags the kernels get),
+    ``own_uid`` (each kernel gets a uid of its own), ``kernel_uid`` (which),
+    ``max_processes``, ``no_unix_sockets`` (seccomp can forbid making Unix sockets).
     """
     global _capabilities
     if _capabilities is not None and not refresh:
@@ -582,6 +643,7 @@ def capabilities(refresh=False):
         "root": root, "landlock": landlock_abi(), "user_namespace": bool(code & 1),
         "pid_namespace": pid_ns, "net_namespace": net_ns, "mount_namespace": mount_ns,
         "namespaces": flags, "pids_cgroup": cgroup, "max_processes": MAX_PROCESSES,
+        "no_unix_sockets": bool(code & 64),
         "own_uid": own_uid,
         "kernel_uid": f"{KERNEL_UID_BASE} + pid" if own_uid else str(os.geteuid()),
     }
@@ -607,16 +669,21 @@ def describe(caps, landlock_abi_used=None):
                      "submission detaches (setsid, double fork) may outlive its grading"
                      + (f"; at most {n} processes and threads per kernel (pids cgroup)"
                         if caps["pids_cgroup"] else ""))
+    unix = ("; it may not make Unix sockets (seccomp), so services' socket files on the "
+            "host are out of reach too" if caps.get("no_unix_sockets") else
+            "; Unix socket files of the host's services are NOT out of reach (no seccomp "
+            "filter here)")
     if caps["net_namespace"]:
         lines.append("Network: each kernel has its own network namespace with only a "
                      "loopback; it cannot reach the host, other kernels or the network "
-                     "(the grader talks to it through Unix sockets)")
+                     "(the grader talks to it through Unix sockets it made before student "
+                     "code ran)" + unix)
     elif caps.get("landlock", 0) >= 4:
         lines.append("Network: no network namespace here; Landlock refuses every TCP bind "
-                     "and connect, but UDP (e.g. DNS) is NOT confined")
+                     "and connect, but UDP (e.g. DNS) is NOT confined" + unix)
     else:
         lines.append("Network: NOT confined (no network namespace, no Landlock TCP rules): "
-                     "student code can connect to the host and the network")
+                     "student code can connect to the host and the network" + unix)
     if caps["own_uid"]:
         lines.append(f"User: each kernel runs as its own unprivileged uid "
                      f"({caps['kernel_uid']}), without capabilities, in a folder only it "

@@ -258,6 +258,8 @@ def _child(request, uid):
         app.initialize(["-f", request["connection_file"], "--HistoryManager.enabled=False",
                         "--IPKernelApp.quiet=True"])
         agent.install(app.kernel)
+        if request.get("no_unix_sockets"):  # the kernel's own sockets exist by now
+            sandbox.forbid_unix_sockets()
         app.start()
     except SystemExit as stop:
         status = stop.code if isinstance(stop.code, int) else 0

@@ -8,7 +8,8 @@ the solution, the other parts left as released -- plus one thing a student did:
   file is a symbolic link to the solution (and a cell tries to use it);
 - an extra code cell, added after the part-1 answer cell, that starts 150 detached
   processes (new sessions, double forks), connects to a TCP port on the host's
-  127.0.0.1, or prints the uid and pid the kernel runs as.
+  127.0.0.1 and to a Unix socket file on the host, or prints the uid and pid the kernel
+  runs as.
 
 :func:`build` writes them into a scratch course and returns ``{student: Case}``;
 ``expect`` is what the student must score, part by part: ``"honest"`` (part 1 only),
@@ -77,6 +78,13 @@ for host in ("127.0.0.1", "localhost"):
             reached.append(host)
     except OSError as error:
         print("NETWORK", host, type(error).__name__, error)
+try:
+    with socket.socket(socket.AF_UNIX) as connection:
+        connection.connect("{unix}")
+        connection.sendall(b"escaped")
+        reached.append("{unix}")
+except OSError as error:
+    print("NETWORK unix", type(error).__name__, error)
 print("NETWORK reached", reached)
 '''
 
@@ -98,10 +106,11 @@ except Exception as error:
 '''
 
 
-def build(course, name, port, mark, capped=True, source_root=C.ROOT):
+def build(course, name, port, unix, mark, capped=True, source_root=C.ROOT):
     """Write the cases for assignment ``name`` into ``course``; ``port`` is a TCP port
-    listening on the host, ``mark`` a number the flood's processes carry; ``capped``: the
-    machine caps processes (a pids cgroup), so the report must say the flood hit the cap."""
+    listening on the host, ``unix`` a Unix socket file anyone may connect to, ``mark`` a
+    number the flood's processes carry; ``capped``: the machine caps processes (a pids
+    cgroup), so the report must say the flood hit the cap."""
     course = Path(course)
     solution = C.source_path(name, course)
     parts = list(C.parts(name, source_root))
@@ -143,7 +152,7 @@ def build(course, name, port, mark, capped=True, source_root=C.ROOT):
 
     submit("process_flood", with_cell(FLOOD.format(mark=mark, count=PROCESSES)),
            Case("honest", ("processes or threads than the",) if capped else ()))
-    submit("network", with_cell(NETWORK.format(port=port)), Case("honest"))
+    submit("network", with_cell(NETWORK.format(port=port, unix=unix)), Case("honest"))
     submit("whoami", with_cell(WHOAMI), Case("honest"))
     return cases
 

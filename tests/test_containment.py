@@ -5,7 +5,8 @@ in a scratch course, in one run for the module, and checked against the rules:
 
 - a notebook, an extra file or a folder that is a link is refused, and the report says so;
 - 150 detached processes hit the cap, and none of them is alive once grading returns;
-- a kernel cannot connect to a port listening on the host's 127.0.0.1;
+- a kernel cannot connect to a port listening on the host's 127.0.0.1, nor to a Unix
+  socket file on the host that anyone may use;
 - a kernel does not run as root;
 - the honest part of every case still scores, an honest student keeps full marks.
 
@@ -16,8 +17,10 @@ skipped there). The unit tests at the end check the sandbox's pieces on their ow
 import json
 import os
 import random
+import shutil
 import socket
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -35,14 +38,20 @@ CAPS = sandbox.capabilities()
 
 
 class Listener:
-    """A TCP port on the host's 127.0.0.1 that records every connection made to it."""
+    """A TCP port on the host's 127.0.0.1, or a Unix socket file anyone may connect to,
+    that records every connection made to it."""
 
-    def __init__(self):
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
+    def __init__(self, unix=None):
+        if unix:
+            self.socket = socket.socket(socket.AF_UNIX)
+            self.socket.bind(unix)
+            os.chmod(unix, 0o777)
+        else:
+            self.socket = socket.socket()
+            self.socket.bind(("127.0.0.1", 0))
         self.socket.listen(16)
         self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
+        self.port = None if unix else self.socket.getsockname()[1]
         self.connections = []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._accept, daemon=True)
@@ -102,9 +111,12 @@ def graded(tmp_path_factory):
 
     course = C.make_course(tmp_path_factory.mktemp("containment") / "course", [ASSIGNMENT])
     listener = Listener()
+    folder = Path(tempfile.mkdtemp(prefix="optbook-containment-", dir="/tmp"))
+    folder.chmod(0o755)
+    unix = Listener(str(folder / "service.sock"))
     mark = f"0.{random.randrange(10 ** 11, 10 ** 12)}"
-    cases = containment_corpus.build(course, ASSIGNMENT, listener.port, mark,
-                                     capped=bool(CAPS["pids_cgroup"]))
+    cases = containment_corpus.build(course, ASSIGNMENT, listener.port, unix.socket.getsockname(),
+                                     mark, capped=bool(CAPS["pids_cgroup"]))
     saved = {k: os.environ.get(k) for k in ("NBGRADER_CELL_TIMEOUT", "NBGRADER_NOTEBOOK_TIMEOUT",
                                             "GRADING_ENGINE", "PATH")}
     os.environ.update(NBGRADER_CELL_TIMEOUT="10", NBGRADER_NOTEBOOK_TIMEOUT="60",
@@ -123,6 +135,8 @@ def graded(tmp_path_factory):
             else:
                 os.environ[key] = value
         listener.close()
+        unix.close()
+        shutil.rmtree(folder, ignore_errors=True)
     for pid in _processes_with(mark):  # do not leave them behind if the test fails
         try:
             os.kill(pid, 9)
@@ -132,6 +146,7 @@ def graded(tmp_path_factory):
     return dict(ok=ok, table=table[ASSIGNMENT], cases=cases, course=course, report=report,
                 markdown=(course / REPORT_NAME).read_text(), left=left,
                 kernels_left=kernels_left, connections=listener.connections,
+                unix_connections=unix.connections,
                 seconds=seconds, log=(course / "grading.log").read_text())
 
 
@@ -200,7 +215,13 @@ def test_the_process_cap_is_hit(graded):
 def test_a_kernel_cannot_reach_the_host(graded):
     assert graded["connections"] == [], graded["connections"]
     line = _printed(graded, "network", "NETWORK reached")
-    assert line == "NETWORK reached []", line
+    assert line is not None and "127.0.0.1" not in line and "localhost" not in line, line
+
+
+@pytest.mark.skipif(not CAPS["no_unix_sockets"], reason="no seccomp filter on this machine")
+def test_a_kernel_cannot_reach_the_hosts_unix_sockets(graded):
+    assert graded["unix_connections"] == [], graded["unix_connections"]
+    assert _printed(graded, "network", "NETWORK reached") == "NETWORK reached []"
 
 
 def test_the_kernel_is_not_root(graded):
@@ -229,13 +250,14 @@ def test_the_report_says_what_each_confinement_does(graded):
 def test_the_report_says_what_a_bare_machine_does_not_confine():
     bare = dict(root=False, landlock=0, user_namespace=False, pid_namespace=False,
                 net_namespace=False, mount_namespace=False, namespaces=0, pids_cgroup=None,
-                max_processes=64, own_uid=False, kernel_uid="1000")
+                max_processes=64, own_uid=False, kernel_uid="1000", no_unix_sockets=False)
     lines = sandbox.describe(bare)
     processes, network, user = lines[0], lines[1], lines[2]
     assert processes.startswith("Processes: NOT confined")
-    assert network.startswith("Network: NOT confined")
+    assert network.startswith("Network: NOT confined") and "Unix socket files" in network
     assert "NOT separated" in user and "no user namespaces" in user
-    full = dict(CAPS, pid_namespace=True, net_namespace=True, pids_cgroup="/x", own_uid=True)
+    full = dict(CAPS, pid_namespace=True, net_namespace=True, pids_cgroup="/x", own_uid=True,
+                no_unix_sockets=True)
     assert not any("NOT" in line for line in sandbox.describe(full))
 
 
