@@ -116,7 +116,8 @@ def _number(value):
 
 
 def _fold(node):
-    """The value of arithmetic on number literals (``2 / 3``, ``-0.5``, ``0.15 * math.pi``), else None."""
+    """The value of arithmetic on number literals (``2 / 3``, ``-0.5``, ``0.15 * math.pi``),
+    else None."""
     if isinstance(node, ast.Constant):
         return node.value if _number(node.value) else None
     if isinstance(node, ast.Attribute) and node.attr in _CONSTANTS and isinstance(
@@ -182,7 +183,7 @@ def _messages(tree):
             for keyword in node.keywords:
                 if keyword.arg in MESSAGE_PARAMETERS:
                     take(keyword.value)
-            if name.endswith(("Error", "Exception", "Warning")) or name in ("print", "warn", "fail"):
+            if name.endswith(("Error", "Exception", "Warning")) or name in ("print", "warn"):
                 for argument in node.args:
                     take(argument)
             elif name in positions:
@@ -191,7 +192,7 @@ def _messages(tree):
                         take(node.args[index])
             elif name.startswith(("check", "assert")) and len(node.args) > 1:
                 last = node.args[-1]  # a message, if it reads like one
-                if isinstance(last, ast.Constant) and isinstance(last.value, str) and " " in last.value:
+                if isinstance(last, ast.Constant) and " " in str(last.value):
                     take(last)
     return found
 
@@ -454,8 +455,9 @@ class FeedbackSanitizer(NbGraderPreprocessor):
         if output.output_type == "error":
             output.ename = clean.text(str(output.get("ename", "")), values)
             output.evalue = clean.text(str(output.get("evalue", "")), values)
-            shown = f"\x1b[0;31m{output.ename}\x1b[0m" + (f": {output.evalue}" if output.evalue else "")
-            output.traceback = [shown]
+            # nbconvert renders the traceback: keep only the error's name (red) and message.
+            output.traceback = [f"\x1b[0;31m{output.ename}\x1b[0m"
+                                + (f": {output.evalue}" if output.evalue else "")]
         elif output.output_type == "stream":
             output.text = clean.text(_as_text(output.get("text", "")), values)
         elif output.output_type in ("execute_result", "display_data"):
@@ -485,7 +487,9 @@ class FeedbackSanitizer(NbGraderPreprocessor):
         (locked and graded ones) without their hidden regions."""
         release = self._release_path(info)
         if release is not None:
+            self.log.debug("feedback: the released notebook is %s", release)
             return [cell.source for cell in nbformat.read(release, as_version=4).cells]
+        self.log.debug("feedback: no released notebook; the locked and graded cells stand in")
         trusted = []
         for cell in nb.cells:
             meta = cell.get("metadata", {}).get("nbgrader", {})
