@@ -327,6 +327,7 @@ class Grader:
         work = slot / "work"
         work.mkdir(parents=True)
         names = {spec.name for spec in self.specs}
+        self._spawned.kernels = []  # none of an earlier submission's kernels are reported here
         refused = _refused_folder(submission, self.root / self.coursedir.submitted_directory)
         if refused:  # submitted/<student> or its <assignment> folder leads elsewhere
             result.events.append(f"{refused}; it was refused: nothing in it was graded")

@@ -37,9 +37,14 @@ section of the instructors' guide says how to grade inside a container instead.
 
 import ctypes
 import errno
+import fcntl
 import os
 import resource
 import signal
+import socket
+import struct
+import sys
+import tempfile
 import time
 
 _SYS_CREATE_RULESET, _SYS_ADD_RULE, _SYS_RESTRICT_SELF = 444, 445, 446
@@ -216,6 +221,8 @@ def enter_namespaces(flags):
     if not flags:
         return
     uid, gid = os.geteuid(), os.getegid()
+    if flags & CLONE_NEWUSER:  # after a change of uid /proc/self/*_map would belong to root
+        _libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
     unshare(flags)
     if flags & CLONE_NEWUSER:
         _write("/proc/self/setgroups", "deny")
@@ -233,10 +240,6 @@ def private_proc():
 
 def loopback_up():
     """Bring up the loopback interface of this (new) network namespace."""
-    import fcntl
-    import socket
-    import struct
-
     siocgifflags, siocsifflags, iff_up = 0x8913, 0x8914, 0x1
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         request = struct.pack("16sH22x", b"lo", 0)
@@ -555,6 +558,10 @@ def sweep_cgroups(base, owner_pid=None):
 _capabilities = None
 
 
+class _NoNamespaces(Exception):
+    pass
+
+
 def _probe_namespaces(root):
     """In a throw-away child: which namespaces this process can make (clone flags, bits of
     the exit status) and whether /proc and the loopback can be set up inside them."""
@@ -563,8 +570,11 @@ def _probe_namespaces(root):
         code = 0
         try:
             if not root:
-                enter_namespaces(CLONE_NEWUSER)
-                code |= 1
+                try:
+                    enter_namespaces(CLONE_NEWUSER)
+                    code |= 1
+                except OSError:
+                    raise _NoNamespaces from None
             for bit, flag in ((2, CLONE_NEWPID), (4, CLONE_NEWNET), (8, CLONE_NEWNS)):
                 try:
                     unshare(flag)
@@ -587,16 +597,14 @@ def _probe_namespaces(root):
                     os._exit(status if os.getpid() == 1 else 0)
                 _, status = os.waitpid(inner, 0)
                 code |= os.waitstatus_to_exitcode(status) & (16 | 32)
-            try:
-                import socket
-
-                if forbid_unix_sockets():
-                    try:
-                        socket.socket(socket.AF_UNIX).close()
-                    except PermissionError:
-                        code |= 64
-            except OSError:
-                pass
+        except BaseException:
+            pass
+        try:
+            if forbid_unix_sockets():
+                try:
+                    socket.socket(socket.AF_UNIX).close()
+                except PermissionError:
+                    code |= 64
         except BaseException:
             pass
         os._exit(code)
@@ -633,9 +641,6 @@ def capabilities(refresh=False):
     cgroup = pids_cgroup_base() if root else None
     # as root, a kernel gets a uid of its own if it can still reach Python (a private mount
     # namespace can make a Python under a private home reachable: see expose)
-    import sys
-    import tempfile
-
     python = {sys.prefix, sys.base_prefix, sys.exec_prefix, tempfile.gettempdir(),
               *(p for p in sys.path if p)}
     own_uid = root and (mount_ns or not blocked_folders(python))
