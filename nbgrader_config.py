@@ -16,16 +16,13 @@ NBGRADER_NOTEBOOK_TIMEOUT (seconds).
 """
 
 import os
-import sys
 
 root = os.path.dirname(os.path.abspath(__file__))
-if root not in sys.path:
-    sys.path.insert(0, root)
 
-from grading.execute import BudgetedExecute  # noqa: E402
-from grading.feedback import FeedbackSanitizer  # noqa: E402
-from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (  # noqa: E402
+from grading.execute import BudgetedExecute
+from grading.feedback import FeedbackSanitizer
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades)
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
@@ -49,6 +46,12 @@ c.Execute.timeout = int(os.environ.get("NBGRADER_CELL_TIMEOUT", "60"))
 c.Execute.interrupt_on_timeout = True
 c.Execute.startup_timeout = 60
 c.BudgetedExecute.notebook_timeout = int(os.environ.get("NBGRADER_NOTEBOOK_TIMEOUT", "180"))
+# What only `make grade`'s engine needs (grading/settings.py): parallel kernels, and the
+# memory, file and process caps of each (GRADING_WORKERS, GRADING_MEMORY_MB override them).
+c.GradingEngine.workers = int(os.environ.get("GRADING_WORKERS", "2"))
+c.GradingEngine.memory_mb = int(os.environ.get("GRADING_MEMORY_MB", "2048"))
+c.GradingEngine.file_mb = 100
+c.GradingEngine.max_processes = 64
 c.Autograde.autograde_preprocessors = [
     BudgetedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]

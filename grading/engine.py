@@ -806,7 +806,7 @@ def main(argv=None):
     parser.add_argument("--workers", type=int)
     parser.add_argument("--report", default="grading_report.md")
     args = parser.parse_args(argv)
-    from grading.grade import course_directory
+    from grading.settings import course_directory
 
     root = Path(args.root).resolve()
     coursedir = course_directory(root)
