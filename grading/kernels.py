@@ -21,9 +21,6 @@ from nbformat.v4 import output_from_msg
 from grading import sandbox
 from grading.agent import RECORD_MIME
 
-PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
-_BOOT = ("import sys; sys.path.insert(0, {parent!r}); "
-         "from grading.zygote import main; main()")
 
 
 class KernelDied(Exception):
@@ -47,7 +44,7 @@ class Zygote:
         environment.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         started = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-c", _BOOT.format(parent=PACKAGE_PARENT), json.dumps(preload)],
+            [sys.executable, "-I", "-m", "grading.zygote", json.dumps(preload)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=environment,
             cwd="/", start_new_session=True)
         first = self.process.stdout.readline()

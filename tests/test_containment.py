@@ -27,11 +27,9 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import containment_corpus  # noqa: E402
-from grading import course as C  # noqa: E402
-from grading import reconcile, sandbox  # noqa: E402
+import containment_corpus
+from grading import course as C
+from grading import reconcile, sandbox
 
 ASSIGNMENT = "gd"
 CAPS = sandbox.capabilities()
@@ -275,7 +273,7 @@ def test_read_submission_refuses_links(tmp_path):
 
 
 def test_engine_refuses_linked_folders(tmp_path):
-    from grading.engine import _refused_file, _refused_folder
+    from grading.intake import refused_file as _refused_file, refused_folder as _refused_folder
 
     submitted = tmp_path / "submitted"
     (submitted / "ada" / "gd").mkdir(parents=True)

@@ -29,9 +29,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-from grading import course as C  # noqa: E402
-from grading import feedback as F  # noqa: E402
+from grading import course as C
+from grading import feedback as F
 
 HIDDEN_NUMBER = 0.10269041405956597
 
