@@ -94,7 +94,8 @@ class Zygote:
         cgroup = None
         if settings.get("pids_cgroup"):
             cgroup = sandbox.make_pids_cgroup(settings["pids_cgroup"], os.getpid(),
-                                              f"k{number}", settings["max_processes"])
+                                              f"z{self.process.pid}-k{number}",
+                                              settings["max_processes"])
         request = dict(settings, op="spawn", id=number, run_dir=str(run_dir),
                        work_dir=str(work_dir), connection_file=str(connection_file),
                        sockets=str(sockets) if sockets else None, cgroup=cgroup)
@@ -124,7 +125,7 @@ class Zygote:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         if self._cgroups:
-            sandbox.sweep_cgroups(self._cgroups, os.getpid())
+            sandbox.sweep_cgroups(self._cgroups, os.getpid(), prefix=f"z{self.process.pid}-")
         self._log.close()
 
 

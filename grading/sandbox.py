@@ -521,8 +521,9 @@ def remove_cgroup(folder, timeout=5.0):
             time.sleep(0.01)
 
 
-def sweep_cgroups(base, owner_pid=None):
-    """Remove the kernel cgroups of ``owner_pid`` (default: of graders that are gone)."""
+def sweep_cgroups(base, owner_pid=None, prefix=""):
+    """Remove the kernel cgroups of ``owner_pid`` (default: of graders that are gone) whose
+    names start with ``prefix`` (one zygote's kernels: several graders may share a process)."""
     try:
         names = os.listdir(base)
     except OSError:
@@ -546,7 +547,7 @@ def sweep_cgroups(base, owner_pid=None):
             continue
         parent = os.path.join(base, name)
         for child in (os.listdir(parent) if os.path.isdir(parent) else []):
-            if os.path.isdir(os.path.join(parent, child)):
+            if child.startswith(prefix) and os.path.isdir(os.path.join(parent, child)):
                 remove_cgroup(os.path.join(parent, child), timeout=1.0)
         try:
             os.rmdir(parent)

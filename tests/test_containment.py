@@ -366,3 +366,18 @@ def test_a_pid_namespace_ends_with_its_first_process():
     status, grandchild = answer["ok"]
     assert status == 0
     assert not os.path.exists(f"/proc/{grandchild}"), "the detached grandchild survived"
+
+
+@pytest.mark.skipif(not CAPS["pids_cgroup"], reason="no pids cgroup on this machine")
+def test_two_graders_in_one_process_keep_their_cgroups_apart():
+    """Two batches graded at once in one process (make test grades two assignments at a
+    time): closing one zygote sweeps only its own kernels' cgroups."""
+    base, owner = CAPS["pids_cgroup"], os.getpid()
+    mine = sandbox.make_pids_cgroup(base, owner, "z1-k0", 8)
+    theirs = sandbox.make_pids_cgroup(base, owner, "z2-k0", 8)
+    try:
+        sandbox.sweep_cgroups(base, owner, prefix="z1-")
+        assert not os.path.exists(mine) and os.path.isdir(theirs)
+    finally:
+        sandbox.sweep_cgroups(base, owner, prefix="z2-")
+    assert not os.path.exists(theirs)

@@ -151,7 +151,18 @@ def test_one_blank_part_loses_exactly_its_points(grading, name):
     full = C.parts(name)
     for part in full:
         wanted = {p: 0 if p == part else points for p, points in full.items()}
-        assert out["scores"][f"{part}-blank"] == wanted, f"{name}: only {part} left blank"
+        assert out["scores"][f"{part}-blank"] == wanted, (
+            f"{name}: only {part} left blank; report: {_events(out, f'{part}-blank')}")
+
+
+def _events(out, student):
+    """What the grading report says happened to ``student`` (for failure messages)."""
+    import json
+
+    report = out["course"] / "grading_report.json"
+    if not report.exists():
+        return "no report"
+    return json.loads(report.read_text()).get(out["course"].name, {}).get(student, {}).get("events")
 
 
 def _comparable(nb):
