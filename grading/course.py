@@ -5,8 +5,11 @@ temporary folder, with its own gradebook, so grading there never touches the
 repository's gradebook.
 """
 
+import contextlib
 import copy
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -120,3 +123,20 @@ def part_scores(course, name, students):
             scores[part] = scores.get(part, 0) + (score or 0)
         out[student] = scores
     return out
+
+
+@contextlib.contextmanager
+def environment(**values):
+    """Set environment variables (and the venv's bin first on PATH, for nbgrader's alembic)
+    while grading in a scratch course; restore them afterwards."""
+    values["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -19,7 +19,6 @@ import os
 import random
 import shutil
 import socket
-import sys
 import tempfile
 import threading
 import time
@@ -115,23 +114,15 @@ def graded(tmp_path_factory):
     mark = f"0.{random.randrange(10 ** 11, 10 ** 12)}"
     cases = containment_corpus.build(course, ASSIGNMENT, listener.port, unix.socket.getsockname(),
                                      mark, capped=bool(CAPS["pids_cgroup"]))
-    saved = {k: os.environ.get(k) for k in ("NBGRADER_CELL_TIMEOUT", "NBGRADER_NOTEBOOK_TIMEOUT",
-                                            "GRADING_ENGINE", "PATH")}
-    os.environ.update(NBGRADER_CELL_TIMEOUT="10", NBGRADER_NOTEBOOK_TIMEOUT="60",
-                      GRADING_ENGINE="engine",
-                      PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
     started = time.perf_counter()
     try:
-        ok, _, table = grade(course, csv_name=None, with_feedback=False, quiet=True)
+        with C.environment(NBGRADER_CELL_TIMEOUT="10", NBGRADER_NOTEBOOK_TIMEOUT="60",
+                           GRADING_ENGINE="engine"):
+            ok, _, table = grade(course, csv_name=None, with_feedback=False, quiet=True)
         seconds = time.perf_counter() - started
         left = _processes_with(mark)  # at once: nothing may outlive grade()
         kernels_left = _kernel_uid_processes()
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
         listener.close()
         unix.close()
         shutil.rmtree(folder, ignore_errors=True)

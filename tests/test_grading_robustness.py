@@ -13,7 +13,6 @@ One grading run for the whole module (about a minute on 2 cores).
 
 import hashlib
 import os
-import sys
 from pathlib import Path
 
 import nbformat
@@ -46,20 +45,9 @@ def corpus(tmp_path_factory):
             course / "submitted" / "kill_others")
     victim = course / "submitted" / "victim" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     before = _digest(victim)
-    saved = {k: os.environ.get(k) for k in ("NBGRADER_CELL_TIMEOUT", "NBGRADER_NOTEBOOK_TIMEOUT",
-                                            "GRADING_ENGINE", "PATH", "GRADING_MEMORY_MB")}
-    os.environ.update(NBGRADER_CELL_TIMEOUT="5", NBGRADER_NOTEBOOK_TIMEOUT="60",
-                      GRADING_MEMORY_MB="1024",
-                      GRADING_ENGINE="engine",
-                      PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"])
-    try:
+    with C.environment(NBGRADER_CELL_TIMEOUT="5", NBGRADER_NOTEBOOK_TIMEOUT="60",
+                       GRADING_MEMORY_MB="1024", GRADING_ENGINE="engine"):
         ok, _, table = grade(course, csv_name="grades.csv", with_feedback=True, quiet=True)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
     import json
 
     report = json.loads((course / REPORT_NAME).with_suffix(".json").read_text())[ASSIGNMENT]
