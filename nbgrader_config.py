@@ -47,11 +47,12 @@ c.Execute.interrupt_on_timeout = True
 c.Execute.startup_timeout = 60
 c.BudgetedExecute.notebook_timeout = int(os.environ.get("NBGRADER_NOTEBOOK_TIMEOUT", "180"))
 # What only `make grade`'s engine needs (grading/settings.py): parallel kernels, and the
-# memory, file and process caps of each (GRADING_WORKERS, GRADING_MEMORY_MB override them).
+# memory, file and process caps of each (GRADING_WORKERS, GRADING_MEMORY_MB and
+# GRADING_MAX_PROCESSES override them).
 c.GradingEngine.workers = int(os.environ.get("GRADING_WORKERS", "2"))
 c.GradingEngine.memory_mb = int(os.environ.get("GRADING_MEMORY_MB", "2048"))
 c.GradingEngine.file_mb = 100
-c.GradingEngine.max_processes = 64
+c.GradingEngine.max_processes = int(os.environ.get("GRADING_MAX_PROCESSES", "64"))
 c.Autograde.autograde_preprocessors = [
     BudgetedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
