@@ -23,6 +23,9 @@ from grading.agent import RECORD_MIME
 
 
 
+MAX_RECORDS = 2000  # probes one cell may send; the course's largest test cell sends 32
+
+
 class KernelDied(Exception):
     """The kernel process ended (os._exit, a crash, the memory limit, or it was killed)."""
 
@@ -243,7 +246,10 @@ class Kernel:
             elif kind in ("stream", "display_data", "execute_result", "error"):
                 data = msg["content"].get("data", {})
                 if kind == "display_data" and RECORD_MIME in data:
-                    result.records.append(data[RECORD_MIME])
+                    if len(result.records) < MAX_RECORDS:  # a flood cannot fill the grader
+                        result.records.append(data[RECORD_MIME])
+                    else:
+                        result.records_dropped += 1
                     continue
                 result.add(output_from_msg(msg), max_output_chars)
         if idle or reply is not None:
@@ -324,6 +330,7 @@ class Execution:
 
     def __init__(self):
         self.outputs, self.records = [], []
+        self.records_dropped = 0
         self.status, self.error = None, {}
         self.timed_out = self.died = self.asked_exit = False
         self.memory_full = False

@@ -36,6 +36,9 @@ def test_passed(prepared, execution, name, outputs, settings, result):
         return False
     if execution is None:
         return False
+    if execution.records_dropped:
+        result.events.append(f"test cell {name} sent {execution.records_dropped:,} answers "
+                             f"more than the {len(execution.records):,} the grader reads")
     received = {}
     for record in execution.records:
         key = record.get("key") if type(record) is dict else None

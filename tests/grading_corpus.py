@@ -165,6 +165,21 @@ for obj in gc.get_objects():
     if type(obj).__name__ == "Agent" and hasattr(obj, "publish"):
         obj.publish = _forge
 ''',
+    "probe_flood": '''
+ip = get_ipython()
+_publish = ip.display_pub.publish
+MIME = "application/vnd.optbook.record+json"
+def _flood(data, *args, **kwargs):
+    if MIME in data and data[MIME]["key"] == 0:  # bury the real answers under 3000 fakes
+        for k in range(3000):
+            _publish({MIME: {"key": k % 7, "values": [[1.0] * 100]}}, metadata={})
+    return _publish(data, *args, **kwargs)
+ip.display_pub.publish = _flood
+import gc
+for obj in gc.get_objects():
+    if type(obj).__name__ == "Agent" and hasattr(obj, "publish"):
+        obj.publish = _flood
+''',
 }
 
 # Objects that pass themselves off as the library types answers come in.
@@ -394,7 +409,8 @@ def build(course, name, source_root=C.ROOT):
 
     # undoing the grader's restore, and forging the probes it reads
     for case, patch in UNDO_RESTORE.items():
-        submit(case, variant(anything_answers(patch)), Case("undo_restore", "honest"))
+        words = ("answers more than",) if case == "probe_flood" else ()
+        submit(case, variant(anything_answers(patch)), Case("undo_restore", "honest", words))
     # objects of library types (subclasses) that claim to equal everything
     for case, forged in FORGED.items():
         submit(case, variant(anything_answers(forged.replace("class Anything", "class _Forged")

@@ -118,7 +118,7 @@ def graded(tmp_path_factory):
     try:
         with C.environment(NBGRADER_CELL_TIMEOUT="10", NBGRADER_NOTEBOOK_TIMEOUT="60",
                            GRADING_ENGINE="engine"):
-            ok, _, table = grade(course, csv_name=None, with_feedback=False, quiet=True)
+            ok, _, table = grade(course, csv_name=None, with_feedback=True, quiet=True)
         seconds = time.perf_counter() - started
         left = _processes_with(mark)  # at once: nothing may outlive grade()
         kernels_left = _kernel_uid_processes()
@@ -178,6 +178,14 @@ def test_a_linked_extra_file_is_not_given_to_the_kernel(graded):
     assert line is not None and "refused" in line, line
     assert not (graded["course"] / "autograded" / "linked_file" / ASSIGNMENT /
                 "data.txt").exists()
+
+
+def test_no_feedback_page_shows_a_hidden_line_or_reference(graded):
+    from test_feedback import feedback_leaks
+
+    pages, leaks = feedback_leaks(graded["course"], ASSIGNMENT, graded["cases"])
+    assert not leaks, "\n".join(leaks[:10])
+    assert pages >= 2
 
 
 @pytest.mark.skipif(not CAPS["pid_namespace"], reason="no PID namespaces on this machine")

@@ -412,6 +412,47 @@ def printed_forms(value):
             or float(f) == value}
 
 
+def _hidden_references(name):
+    """The reference values of an assignment's hidden checks (what the grader keeps out of
+    the kernel), as numbers; integers below 10 say nothing on their own and are left out."""
+    from grading import rewrite
+    from optbook import judges
+
+    values = set()
+    for cell in nbformat.read(C.source_path(name), as_version=4).cells:
+        if not C.nbgrader_meta(cell).get("grade"):
+            continue
+        for probe in rewrite.rewrite(cell.source).probes.values():
+            for key in ("expected", "options"):
+                if probe.hidden and key in probe.literals:
+                    try:
+                        values.update(judges.numbers(probe.literals[key], "reference"))
+                    except judges.Problem:
+                        pass
+    return {v for v in values if not (abs(v) < 10 and v == round(v))}
+
+
+def feedback_leaks(course, name, students):
+    """(pages read, [what a feedback page shows that it must not]): hidden test lines, and
+    hidden reference values the released notebook does not also write."""
+    public = _numbers_in("\n".join(c.source for c in released(course, name).cells))
+    lines = secret_lines(course, name)
+    references = {v for v in _hidden_references(name) if not _same(abs(v), public)}
+    assert lines and references, f"{name}: nothing hidden to look for"
+    pages, leaks = 0, []
+    for student in students:
+        page = course / "feedback" / student / name / f"{name}.html"
+        if not page.exists():
+            continue
+        pages += 1
+        text = page_text(page)
+        leaks += [f"{student}: hidden line {line!r}" for line in lines if line in text]
+        tokens = {m.group() for m in NUMBER.finditer(text)}
+        leaks += [f"{student}: hidden reference {v!r}" for v in references
+                  if tokens & printed_forms(v)]
+    return pages, leaks
+
+
 def test_every_submission_has_a_feedback_page(graded):
     for engine, name, student, page, autograded in pages(graded):
         assert page.is_file(), f"{engine} {name} {student}: no feedback page"
