@@ -33,8 +33,6 @@ _MODULES = ("builtins", "math", "cmath", "operator", "functools", "numbers", "nu
             "optbook", "optbook.checks", "optbook.proofs", "sympy", "json", "random")
 _CLASSES = (("torch", "Tensor"), ("sympy", "Basic"), ("sympy", "Expr"))
 
-_str, _len = str, len
-
 
 def _plain_values(values):
     """The probed answers as plain data (optbook.plain); malformed input sends an opaque value."""

@@ -9,7 +9,7 @@ in the same file.
 """
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 
 from traitlets import Bool, Integer
 from traitlets.config import Configurable
@@ -49,43 +49,34 @@ class GradingEngine(Configurable):
 class Settings:
     """The engine's limits for one grading run (see :func:`from_config`)."""
 
-    cell_timeout: float = 60.0
-    notebook_timeout: float = 180.0
-    memory_bytes: int = 2 * 1024 ** 3
-    file_bytes: int = 100 * 1024 ** 2
-    max_processes: int = 64
-    workers: int = 2
-    max_restarts: int = 3
-    max_output_chars: int = 100_000
-    landlock: bool = True
-    keep_workspace: bool = False
-    show_expected: bool = False  # hidden checks' messages may show the expected values
+    cell_timeout: float
+    notebook_timeout: float
+    memory_bytes: int
+    file_bytes: int
+    max_processes: int
+    workers: int
+    max_restarts: int
+    max_output_chars: int
+    landlock: bool
+    keep_workspace: bool
+    show_expected: bool  # hidden checks' messages may show the expected values
 
     @classmethod
     def from_config(cls, config, **overrides):
-        """Settings from a loaded nbgrader config (``course_directory(root).config``)."""
+        """Settings from a loaded nbgrader config (``course_directory(root).config``); the
+        defaults are the traitlets' own."""
         from grading.execute import BudgetedExecute
+        from grading.feedback import FeedbackSanitizer
 
         execute = BudgetedExecute(config=config)
         engine = GradingEngine(config=config)
         settings = cls(
             cell_timeout=float(execute.timeout if execute.timeout and execute.timeout > 0
-                               else cls.cell_timeout),
+                               else execute.notebook_timeout),  # nbgrader's "no cell limit"
             notebook_timeout=float(execute.notebook_timeout),
             memory_bytes=engine.memory_mb * 1024 ** 2, file_bytes=engine.file_mb * 1024 ** 2,
             max_processes=engine.max_processes, workers=max(1, engine.workers),
             max_restarts=engine.max_restarts, max_output_chars=engine.max_output_chars,
             landlock=engine.landlock, keep_workspace=engine.keep_workspace,
-            show_expected=_show_expected(config))
-        names = {f.name for f in fields(cls)}
-        for key, value in overrides.items():
-            if key not in names:
-                raise TypeError(f"unknown setting {key!r}")
-            setattr(settings, key, value)
-        return settings
-
-
-def _show_expected(config):
-    """Whether the instructor opted in to show hidden checks' expected values in feedback."""
-    section = config.get("FeedbackSanitizer", {})  # grading/feedback.py's traitlet
-    return bool(section.get("show_expected", False))
+            show_expected=FeedbackSanitizer(config=config).show_expected)
+        return replace(settings, **overrides)

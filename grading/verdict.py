@@ -63,7 +63,7 @@ def test_passed(prepared, execution, name, outputs, settings, result):
     return not failures and not missing and not errored
 
 
-def _outputs(cell_index, execution, name, settings, result):
+def _outputs(execution, name, settings, result):
     """The outputs the graded notebook keeps for a cell, with what went wrong in words."""
     outputs = list(execution.outputs) if execution else []
     if execution is None:
@@ -104,7 +104,7 @@ def judge_notebook(run, spec, settings, result):
         cell = notebook.cells[i]
         execution = run.executions.get(i)
         name = cell_name(cell, i)
-        outputs = _outputs(i, execution, name, settings, result)
+        outputs = _outputs(execution, name, settings, result)
         if i in run.notes:
             outputs.append(error_output(run.notes[i].ename, run.notes[i].message))
         if run.roles[i] == "test":

@@ -151,10 +151,3 @@ CHECKS["check_number"] = Check("check_number", ("answer",),
                                judges.kind(answer, "number", what) or judges.finite(answer, what),
                                inspect.signature(check_number), True)
 
-
-def as_floats(answer, what="the answer"):
-    """A flat list of Python floats from a number, a sequence, an array or a tensor."""
-    try:
-        return judges.numbers(roundtrip(answer), what)
-    except judges.Problem as problem:
-        raise _Error(str(problem)) from None

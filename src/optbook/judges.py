@@ -207,16 +207,14 @@ def _is_kind(value, kind):
 
 
 def shape_of(value):
-    """The shape of an array, or of nested lists (as ``np.shape`` gives it), else None."""
+    """The shape of an array, or of nested lists and numbers (as ``np.shape`` gives it),
+    else None."""
     if isinstance(value, Array):
         return value.shape
-    if _type(value) in (list, tuple, int, float) or isinstance(value, Scalar):
-        try:
-            return tuple(np.shape(np.array(numbers(value, "x") if _type(value) in (
-                int, float) or isinstance(value, Scalar) else _nested(value), dtype=float)))
-        except (Problem, ValueError, TypeError):
-            return None
-    return None
+    try:
+        return tuple(np.shape(np.array(_nested(value), dtype=float)))
+    except (Problem, ValueError, TypeError):
+        return None
 
 
 def _nested(value):
