@@ -202,3 +202,20 @@ def test_a_notebook_gets_a_time_budget_as_well_as_a_per_cell_timeout():
     assert executor._get_timeout(cell) == 10
     executor._deadline = time.monotonic() - 5
     assert executor._get_timeout(cell) == 1, "every remaining cell still gets a second"
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_headers_state_the_points_the_cells_give(name):
+    """Every "## Part k: ... (N points)" header matches the points of part k's graded cells,
+    and every part has such a header."""
+    import re
+
+    nb = nbformat.read(C.source_path(name), as_version=4)
+    stated = {}
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for number, points in re.findall(r"^#+\s*Part\s+(\d+)\b.*\((\d+)\s+points?\)\s*$",
+                                         cell.source, flags=re.M):
+            stated[f"p{number}"] = int(points)
+    assert stated == C.parts(name), f"{name}: headers say {stated}, the cells give {C.parts(name)}"

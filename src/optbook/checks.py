@@ -76,8 +76,9 @@ def _trivial(values):
 
 
 @_judged(judges.close, ("answer",), guessable=lambda literals: _trivial(literals["expected"]))
-def check_close(answer, expected, what="the answer", rtol=1e-6, atol=1e-8):
-    """Fail unless ``answer`` equals ``expected`` entry by entry, within tolerance."""
+def check_close(answer, expected, what="the answer", rtol=1e-6, atol=1e-8, float32=True):
+    """Fail unless ``answer`` equals ``expected`` entry by entry, within tolerance
+    (float32's precision for a float32 answer; ``float32=False`` asks for float64)."""
 
 
 @_judged(judges.equal, ("answer",),

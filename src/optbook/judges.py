@@ -87,8 +87,13 @@ def _digits(actual, expected):
     return repr(actual)
 
 
-def compare(actual, wanted, what, rtol, atol, reveal):
-    """None if two float lists agree entry by entry within tolerance, else what is wrong."""
+def compare(actual, wanted, what, rtol, atol, reveal, note=""):
+    """None if two float lists agree entry by entry within tolerance, else what is wrong.
+
+    A message shows enough digits to tell the two numbers apart. A hidden check does not
+    show the reference, but says how far off a near miss is (relative error below 1e-3),
+    which tells a student that the method is right and the arithmetic is not.
+    """
     if _len(actual) != _len(wanted):
         return f"{what} should have {_len(wanted)} entries, but it has {_len(actual)}"
     for index, (a, e) in enumerate(zip(actual, wanted)):
@@ -96,23 +101,50 @@ def compare(actual, wanted, what, rtol, atol, reveal):
         if not _isfinite(a):
             return f"{what} has a non-finite entry ({a}){where}"
         if not _abs(a - e) <= atol + rtol * _abs(e):
+            relative = _abs(a - e) / _abs(e) if e else _abs(a - e)
             if reveal:
-                relative = _abs(a - e) / _abs(e) if e else _abs(a - e)
                 return (f"{what} is {_digits(a, e)}{where}, but it should be {_digits(e, a)} "
-                        f"(relative error {relative:.2g}, allowed {rtol:g})")
+                        f"(relative error {relative:.2g}, allowed {rtol:g}{note})")
+            if relative < 1e-3:
+                return (f"{what} is {a:.9g}{where}, close to the expected value but not within "
+                        f"the tolerance (relative error {relative:.2g}, allowed {rtol:g}{note})")
             return f"{what} is {a:.6g}{where}, which is not the expected value"
     return None
 
 
 # ----------------------------------------------------------------------------- the judges
-def close(answer, expected, what="the answer", rtol=1e-6, atol=1e-8, reveal=True):
-    """The answer equals ``expected`` entry by entry within ``rtol``/``atol``."""
+FLOAT32_RTOL = 1e-4  # what a float32 answer is allowed, unless a check says otherwise
+
+
+def close(answer, expected, what="the answer", rtol=1e-6, atol=1e-8, float32=True,
+          reveal=True):
+    """The answer equals ``expected`` entry by entry within ``rtol``/``atol``.
+
+    An answer computed in float32 (or half precision) is held to float32's precision:
+    ``rtol`` is widened to ``float32`` (a number; True means :data:`FLOAT32_RTOL`) and
+    ``atol`` to 1e-6. Where the task asks for float64, ``float32=False`` refuses a
+    single-precision answer with a message that says how to convert.
+    """
     try:
         actual = numbers(answer, what)
     except Problem as problem:
         return str(problem)
-    return compare(actual, numbers(expected, "the reference"), what, _float(rtol), _float(atol),
-                   reveal)
+    rtol, atol, note = _float(rtol), _float(atol), ""
+    if is_float32(answer):
+        if float32 is False:
+            return (f"{what} was computed in {_precision(answer)}, but this task asks for "
+                    "float64: create tensors with dtype=torch.float64 (or call .double()), "
+                    "arrays with dtype=np.float64")
+        widened = FLOAT32_RTOL if float32 is True else _float(float32)
+        if widened > rtol:
+            rtol, atol, note = widened, max(atol, 1e-6), f", as the answer is {_precision(answer)}"
+    return compare(actual, numbers(expected, "the reference"), what, rtol, atol, reveal, note)
+
+
+def _precision(value):
+    if isinstance(value, (Array, Scalar)):
+        return value.dtype
+    return next(_precision(item) for item in value if is_float32(item))
 
 
 def _normal(value):
@@ -120,6 +152,8 @@ def _normal(value):
     a one-letter answer without case or surrounding space."""
     if isinstance(value, Scalar):
         return value.value
+    if isinstance(value, Array) and value.values.dtype == bool and value.values.size == 1:
+        return bool(value.values.reshape(-1)[0])  # torch.all(...), np.array(True)
     if isinstance(value, tuple):
         return [_normal(v) for v in value]
     if isinstance(value, list):
@@ -186,7 +220,7 @@ def _is_kind(value, kind):
     if kind == "int":
         return integral
     if kind == "bool":
-        return _type(value) is bool
+        return _type(_normal(value)) is bool
     if kind == "str":
         return _type(value) is str
     if kind == "array":
