@@ -6,8 +6,10 @@ what is left must be glued from the cell that computes it. The allowlist names
 the few numbers that are not results: units, version-independent facts, and
 inputs that are spelled out in words as well as in the code.
 
-Each entry is a phrase of the chapter's prose that contains the number; an
-entry that no longer matches anything fails too, so the list cannot rot.
+The allowlist of a chapter is ``tests/allowed_numbers/<chapter>.txt``: one
+phrase of the chapter's prose per line, containing the number, then `` # `` and
+why it is not a result. An entry that no longer matches anything fails too, so
+the list cannot rot.
 """
 
 from pathlib import Path
@@ -18,9 +20,22 @@ from prose_numbers import typed_numbers
 
 CHAPTERS = sorted((Path(__file__).resolve().parents[1] / "chapters").glob("*.md"))
 
-# chapter -> phrases (exact substrings of one prose line) whose numbers are not results
-ALLOWED = {
-}
+ALLOWLISTS = Path(__file__).resolve().parent / "allowed_numbers"
+
+
+def _read(path):
+    """The phrases of one allowlist (each needs a reason after " # ")."""
+    phrases = []
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        phrase, _, why = line.partition(" # ")
+        assert why.strip(), f"{path.name}: say why {phrase!r} is not a result (' # why')"
+        phrases.append(phrase.strip())
+    return phrases
+
+
+ALLOWED = {path.stem: _read(path) for path in sorted(ALLOWLISTS.glob("*.txt"))}
 
 
 def _allowed(chapter, number, line):
