@@ -98,3 +98,40 @@ def test_chapter_prints_the_published_2d_values(entry):
     text = visible_text(page_text(entry))
     for line in PUBLISHED[entry]:
         assert line in text, f"{entry} does not print '{line}'"
+
+
+BOOKKEEPING = {"glue", "glue_number", "glue_numbers", "glue_text"}
+
+
+def _glues(statement):
+    """Whether a top-level statement glues a value for the prose (directly or in a loop)."""
+    import ast
+
+    return any(isinstance(node, ast.Call) and (
+        node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+    ) in BOOKKEEPING for node in ast.walk(statement)
+        if not isinstance(statement, (ast.FunctionDef, ast.ClassDef)))
+
+
+@pytest.mark.parametrize("entry", chapters())
+def test_bookkeeping_is_hidden_from_the_page(entry):
+    """Glue calls are bookkeeping: they sit in cells tagged remove-input (or remove-cell),
+    next to the assertions of what the prose claims, so the page shows the ideas."""
+    import ast
+
+    import jupytext
+
+    notebook = jupytext.read(source(entry))
+    shown = []
+    for cell in notebook.cells:
+        tags = set(cell.metadata.get("tags", []))
+        if cell.cell_type != "code" or tags & {"remove-input", "remove-cell"}:
+            continue
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:  # IPython magics
+            continue
+        if any(_glues(s) for s in body):
+            shown.append(cell.source.strip().splitlines()[0][:70])
+    assert not shown, (f"{entry}: visible cells glue values (move the glue calls into a cell "
+                       f"tagged remove-input): {shown}")

@@ -178,6 +178,35 @@ MATH_PROBLEMS = r"""() => {
 SAME_ORIGIN_LINKS = """() => [...document.querySelectorAll('a[href]')]
   .map(a => a.href).filter(href => href.startsWith(location.origin + '/'))"""
 
+# A browser asks for the page's icon, or for /favicon.ico when the page names none; a missing
+# one is a console error on the first page it opens (Playwright does not report that request).
+ICONS = """() => [...document.querySelectorAll('link[rel~="icon"]')].map(l => l.href)
+  .concat([location.origin + '/favicon.ico'])"""
+
+# A Markdown table that myst-nb rendered as CommonMark (no tables): a row of cells, then a
+# separator row such as |---|:--:|, left as plain text.
+RAW_TABLE = re.compile(r"\|\s*:?-{3,}:?\s*\|")
+
+
+class _Prose(html.parser.HTMLParser):
+    """The text of a page outside code, scripts and math."""
+
+    SKIP = {"pre", "code", "script", "style", "textarea", "math"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.text = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.depth += tag in self.SKIP
+
+    def handle_endtag(self, tag):
+        self.depth -= tag in self.SKIP and self.depth > 0
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.text.append(data)
+
 
 # --------------------------------------------------------------------------- link checking
 
@@ -237,7 +266,26 @@ def test_page_works_offline(visit, page_path):
     problems += [f"image not loaded: {src}" for src in page.evaluate(IMAGES_NOT_LOADED)]
     problems += page.evaluate(MATH_PROBLEMS)
     problems += [f"broken link: {text}" for text in broken_links(page.evaluate(SAME_ORIGIN_LINKS))]
+    icons = page.evaluate(ICONS)
+    problems += [] if len(icons) > 1 else ["the page names no icon (<link rel=\"icon\">)"]
+    problems += [f"missing icon: {text}" for text in broken_links(icons)]
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+def test_no_table_shows_as_raw_markdown(page_path):
+    require_site()
+    prose = _Prose()
+    prose.feed((SITE / page_path).read_text("utf-8"))
+    text = "".join(prose.text)
+    raw = [line.strip()[:100] for line in text.splitlines() if RAW_TABLE.search(line)]
+    assert not raw, f"{page_path} shows a Markdown table as raw text: {raw[:3]}"
+
+
+def test_the_raw_table_check_finds_a_raw_table():
+    prose = _Prose()
+    prose.feed("<p>| optimizer | loss |\n|---|---|\n| Adam | 0.1 |</p><pre>|---|---|</pre>")
+    lines = [line for line in "".join(prose.text).splitlines() if RAW_TABLE.search(line)]
+    assert lines == ["|---|---|"]
 
 
 # --------------------------------------------------------------------------- promises of particular pages
