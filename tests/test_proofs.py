@@ -2,7 +2,8 @@
 
 import sympy as sp
 
-from optbook.proofs import GOAL, START, Id, O, T, check_chain, is_true, rewrites, sq_norm, x
+from optbook.proofs import (GOAL, START, Id, O, T, check_chain, distance, is_true, rewrites,
+                            sq_norm, x)
 
 MODEL = [sq_norm(O * x), T(O * x) * (O * x), T(x) * T(O) * O * x, T(x) * Id * x, T(x) * x,
          sq_norm(x)]
@@ -16,12 +17,29 @@ def test_the_model_proof_is_complete_and_every_step_earns_credit():
         "definition", "transpose of a product", "orthogonality", "identity", "definition"]
 
 
-def test_associativity_is_free_and_steps_may_go_backwards():
+def test_associativity_is_free_and_a_rule_may_be_applied_backwards():
     chain = [sq_norm(O * x), T(O * x) * (O * x), T(x) * (T(O) * O) * x, T(x) * Id * x,
              T(x) * x, sq_norm(x)]
     assert check_chain(chain).complete
+    assert [distance(e) for e in MODEL] == [5, 4, 3, 2, 1, 0]  # the last step folds T(x)*x
+
+
+def test_steps_away_from_the_goal_earn_nothing():
     reverse = check_chain(list(reversed(MODEL)))
-    assert reverse.credited == 5 and not reverse.starts_right and not reverse.complete
+    assert reverse.credited == 0 and not reverse.starts_right and not reverse.complete
+    padded = [START, T(O * x) * O * x, T(O * x) * Id * O * x, T(O * x) * Id * Id * O * x,
+              T(O * x) * Id * Id * Id * O * x]
+    report = check_chain(padded)
+    assert [s.credited for s in report.steps] == [True, False, False, False]
+    assert "closer" in report.steps[1].message
+
+
+def test_the_module_does_not_print_the_proof():
+    import optbook.proofs
+
+    text = optbook.proofs.__doc__
+    for step in MODEL[1:-1]:
+        assert str(step) not in text and str(step).replace("*", " * ") not in text, step
 
 
 def test_a_wrong_step_earns_nothing_and_neither_do_steps_after_it():
@@ -32,6 +50,10 @@ def test_a_wrong_step_earns_nothing_and_neither_do_steps_after_it():
     assert verdicts == [True, False, False, False]
     assert "not true" in report.steps[1].message
     assert not report.complete
+    # Back on track after a false step: the right steps that follow still earn nothing.
+    chain = [START, T(O * x) * O * x * O, T(x) * T(O) * O * x, T(x) * Id * x, T(x) * x, GOAL]
+    report = check_chain(chain)
+    assert report.credited == 0 and "after the false step 1" in report.steps[2].message
 
 
 def test_a_skipped_step_earns_nothing_for_that_step_only():
@@ -56,7 +78,7 @@ def test_repeating_an_expression_earns_nothing():
 def test_a_proof_that_never_uses_orthogonality_is_incomplete():
     chain = [sq_norm(O * x), T(O * x) * (O * x), T(x) * T(O) * O * x, T(x) * T(O) * T(T(O)) * x]
     report = check_chain(chain)
-    assert report.credited == 3 and not report.uses_orthogonality and not report.complete
+    assert report.credited == 2 and not report.uses_orthogonality and not report.complete
     assert "orthogonality" in report.summary()
 
 

@@ -1,30 +1,34 @@
 """Step-by-step checking of a short matrix proof written as a chain of sympy expressions.
 
-The proof that an orthogonal matrix keeps lengths, ||O x||^2 = ||x||^2, is
-written as a list of expressions, each equal to the one before::
-
-    from optbook.proofs import O, x, Id, T, sq_norm
-    chain = [sq_norm(O*x), T(O*x)*(O*x), T(x)*T(O)*O*x, T(x)*Id*x, T(x)*x, sq_norm(x)]
-
-``O`` and ``x`` are non-commutative symbols (so ``O*x`` and ``x*O`` differ),
-``T(a)`` is the transpose of ``a``, ``Id`` the identity matrix and
-``sq_norm(v)`` is ||v||^2. Products are associative automatically:
-``T(x)*(T(O)*O)*x`` *is* ``T(x)*T(O)*O*x``.
+A proof that ||O x||^2 = ||x||^2 for an orthogonal matrix O is written as a
+list of expressions, each equal to the one before, from ``sq_norm(O*x)`` to
+``sq_norm(x)``. ``O`` and ``x`` are non-commutative symbols (so ``O*x`` and
+``x*O`` differ), ``T(a)`` is the transpose of ``a``, ``Id`` the identity
+matrix and ``sq_norm(v)`` is ||v||^2. Products are associative automatically:
+``O*(T(O)*x)`` *is* ``O*T(O)*x``.
 
 A step earns credit when the next expression follows from the previous one by
 exactly ONE of the rules below, applied once, at one place (in either
-direction), and both expressions are true (they equal ||x||^2 for every
-orthogonal O, checked numerically). A wrong step (not equal), a skipped step
-(equal, but needing several rules), a step that repeats an earlier expression
-and a chain that only restates the goal earn nothing for that step.
+direction), both expressions are true (they equal ||x||^2 for every
+orthogonal O, checked numerically), and the step brings the chain one rule
+closer to ||x||^2. A wrong step (not equal) earns nothing, and neither does
+any step after it; a skipped step (equal, but needing several rules), a step
+that repeats an earlier expression or goes away from ||x||^2 (such as
+inserting an ``Id``), and a chain that only restates the goal earn nothing for
+that step.
 
-Rules:
+Rules, each with an example of one step (these are not steps of the proof):
 
-- ``definition``: sq_norm(v) = T(v)*v;
-- ``transpose of a product``: T(a*b*...*z) = T(z)*...*T(b)*T(a);
-- ``double transpose``: T(T(a)) = a;
-- ``orthogonality``: T(O)*O = Id (and O*T(O) = Id, O being square);
-- ``identity``: Id*a = a = a*Id.
+- ``definition``: sq_norm(v) = T(v)*v, e.g. ``sq_norm(T(O)*x)`` = ``T(T(O)*x)*T(O)*x``;
+- ``transpose of a product``: T(a*b*...*z) = T(z)*...*T(b)*T(a),
+  e.g. ``T(T(x)*O)`` = ``T(O)*T(T(x))``;
+- ``double transpose``: T(T(a)) = a, e.g. ``T(O)*T(T(x))`` = ``T(O)*x``;
+- ``orthogonality``: T(O)*O = Id (and O*T(O) = Id, O being square),
+  e.g. ``O*T(O)*O`` = ``Id*O``;
+- ``identity``: Id*a = a = a*Id, e.g. ``Id*O`` = ``O``.
+
+:func:`check_chain` returns a :class:`ProofReport`; its ``summary()`` says in
+words what each step earns.
 """
 
 from dataclasses import dataclass, field
@@ -145,6 +149,33 @@ def is_true(expr):
         return False
 
 
+NORMAL = T(x) * x  # where the rules lead sq_norm(O*x); one definition step from the goal
+
+
+def distance(expr, limit=12, budget=4000):
+    """The fewest rule steps from ``expr`` to ``sq_norm(x)``, each step simplifying
+    (a rule applied as :func:`rewrites` finds it) except the last one, which folds
+    ``T(x)*x`` into ``sq_norm(x)``; None if not reached within ``limit`` steps."""
+    if expr == GOAL:
+        return 0
+    frontier, seen = [expr], {expr}
+    for depth in range(limit):
+        if NORMAL in frontier:
+            return depth + 1
+        following = []
+        for e in frontier:
+            for _, new in rewrites(e):
+                if new == GOAL:
+                    return depth + 1
+                if new not in seen and len(seen) < budget:
+                    seen.add(new)
+                    following.append(new)
+        if not following:
+            return None
+        frontier = following
+    return None
+
+
 @dataclass
 class Step:
     """The verdict on one step: expression i-1 = expression i."""
@@ -206,14 +237,20 @@ def check_chain(chain):
     report.starts_right = chain[0] == START
     report.ends_right = chain[-1] == GOAL
     seen = {chain[0]}
+    broken = None  # the first false step: nothing after it earns credit
     for i in range(1, len(chain)):
         before, after = chain[i - 1], chain[i]
+        if broken is not None:
+            report.steps.append(Step(i, False, None,
+                                     f"it comes after the false step {broken}, so it proves nothing"))
+            continue
         if after in seen:
             report.steps.append(Step(i, False, None,
                                      f"{after} repeats an earlier expression, which proves nothing"))
             continue
         seen.add(after)
         if not (is_true(before) and is_true(after)):
+            broken = i
             report.steps.append(Step(i, False, None,
                                      f"{before} = {after} is not true for every orthogonal O"
                                      if is_true(before) else
@@ -227,6 +264,12 @@ def check_chain(chain):
                                      f"apply one rule at a time ({', '.join(RULES)})"))
             continue
         rule = "orthogonality" if "orthogonality" in rules else rules[0]
+        was, now = distance(before), distance(after)
+        if was is None or now is None or now != was - 1:
+            report.steps.append(Step(i, False, rule,
+                                     f"{before} = {after} is one rule ({rule}), but it does not "
+                                     "bring the chain closer to ||x||^2"))
+            continue
         report.uses_orthogonality |= rule == "orthogonality"
         report.steps.append(Step(i, True, rule, f"{before} = {after} by {rule}"))
     return report
