@@ -3,11 +3,16 @@ sampling with replacement and the minibatch gradient.
 
 Hidden reference values are computed here, offline, in plain Python (no optbook,
 no torch) and written into the test cells as literals.
+
+The schedules of Part 2 (step decay, cosine, linear warm-up) are not the ones
+``optbook.schedules`` and the chapter print, so no help text hands them out.
 """
 
 import math
 
-from grading.authoring import SETUP_IMPORTS, answer, intro, markdown, setup, tests, write
+import textwrap
+
+from grading.authoring import SETUP_IMPORTS, answer, intro, lit, markdown, setup, test, tests, write
 
 NAME = "sgd"
 
@@ -25,6 +30,33 @@ def _sgd_trace(x0, noise, lr):
 
 REF_TRACE = _sgd_trace([-5.0, -2.0], NOISE, lambda t: 0.1 * 0.9 ** t)
 REF_TRACE_CONST = _sgd_trace([1.0, 1.0], NOISE[:3], lambda t: 0.2)
+
+
+def _step(lr0, every, factor):
+    return lambda t: lr0 * factor ** (t // every)
+
+
+def _cosine(lr0, total):
+    return lambda t: lr0 * (1 + math.cos(math.pi * t / total)) / 2
+
+
+def _warmup(schedule, warmup):
+    return lambda t: schedule(0) * (t + 1) / warmup if t < warmup else schedule(t - warmup)
+
+
+STEP_TS = (0, 3, 4, 7, 8, 13)
+REF_STEP = [_step(0.3, 4, 0.5)(t) for t in STEP_TS]
+REF_STEP_2 = [_step(2.0, 1, 0.9)(t) for t in (0, 1, 5)]
+COS_TS = (0, 1, 3, 6, 11, 12)
+REF_COS = [_cosine(0.4, 12)(t) for t in COS_TS]
+REF_COS_2 = [_cosine(1.5, 5)(t) for t in (0, 2, 4)]
+WARM_TS = (0, 1, 2, 4, 5, 6, 9)
+REF_WARM = [_warmup(lambda t: 0.3 / (t + 1), 5)(t) for t in WARM_TS]
+REF_WARM_2 = [_warmup(lambda t: 0.8 * 0.7 ** t, 3)(t) for t in (0, 2, 3, 4)]
+
+VAR_CASES = [(0.1, 2.0, 0.5), (0.01, 1.0, 3.0), (0.5, 0.4, 1.0)]
+REF_VAR = [e * e * s * s / (1 - (1 - e * a) ** 2) for e, a, s in VAR_CASES]
+REF_RATIO = (0.005 ** 2 / (1 - 0.995 ** 2)) / (0.01 ** 2 / (1 - 0.99 ** 2))
 
 X = [[1.0, 2.0], [0.5, -1.0], [-1.5, 0.3], [2.0, 0.0]]
 Y = [1.0, -2.0, 0.5, 3.0]
@@ -45,9 +77,15 @@ REF_GRAD = _mb_grad(W, B, X, Y)
 REF_GRAD_2 = _mb_grad(W, B, X[1:3], Y[1:3])
 
 
-def r(values):
-    return repr([round(v, 13) for v in values])
 
+def hidden(grade_id, points, code):
+    """A graded cell of hidden checks only."""
+    return tests(grade_id, points, "### BEGIN HIDDEN TESTS\n" + textwrap.dedent(code).strip("\n")
+                 + "\n### END HIDDEN TESTS")
+
+
+IN_PLACE = ("the first row (x0 itself: if it moved, a later step changed the stored point "
+            "in place; store a copy, or write x = x - ...)")
 
 cells = [
     intro("Assignment: stochastic gradient descent", "sgd", """
@@ -58,14 +96,15 @@ cells = [
     setup(SETUP_IMPORTS),
 
     markdown("p1_text", """
-        ## Part 1: steps with noisy gradients
+        ## Part 1: steps with noisy gradients (3 points)
 
         Write `sgd_trace(f_grad, x0, lr, noise)`. Starting at the point `x0` (two floats), take
         one step per row of `noise` (an array of shape `(steps, 2)`): at step $t = 0, 1, \\dots$
         the stochastic gradient is the true gradient plus that row,
         $g_t = \\nabla f(x_t) + \\xi_t$, and $x_{t+1} = x_t - \\eta(t)\\, g_t$, where `lr(t)` gives
         $\\eta(t)$ and `f_grad(x1, x2)` returns the pair of partial derivatives.
-        Return a NumPy array of shape `(steps + 1, 2)` with all the points, `x0` first.
+        Return a NumPy array of shape `(steps + 1, 2)` with all the points, `x0` first
+        (float64 or float32).
         """),
     answer("p1_sgd_trace", """
         def sgd_trace(f_grad, x0, lr, noise):
@@ -77,78 +116,95 @@ cells = [
             return np.array(points)
             ### END SOLUTION
         """),
-    tests("p1_tests_visible", 1, """
+    test("p1_tests_visible", 1, f"""
         _trace = sgd_trace(lambda x1, x2: (2 * x1, 4 * x2), (1.0, 1.0), lambda t: 0.1, np.zeros((3, 2)))
         check_type(_trace, "ndarray", "sgd_trace(...) with 3 rows of noise (a NumPy array of shape (steps + 1, 2))", shape=(4, 2))
+        check_close(_trace[0], [1.0, 1.0], {IN_PLACE!r})
         check_close(_trace[1], [0.8, 0.6], "the first step without noise")
+        _trace = sgd_trace(lambda x1, x2: (2 * x1, 4 * x2), (1.0, 1.0), lambda t: 0.1 * (t + 1), np.zeros((1, 2)))
+        check_close(_trace[1], [0.8, 0.6], "the first step with lr(t) = 0.1 (t + 1): it uses lr(0), as steps count from t = 0")
+        _trace = sgd_trace(lambda x1, x2: (2 * x1, 4 * x2), (0.0, 0.0), lambda t: 0.5, np.array([[1.0, -2.0]]))
+        check_close(_trace[1], [-0.5, 1.0], "a step from the minimum, where only the noise (1, -2) moves x: g = grad f(x) + noise, and x moves against g")
         """),
-    tests("p1_tests_hidden", 2, f"""
-        ### BEGIN HIDDEN TESTS
+    hidden("p1_tests_hidden", 2, f"""
         _noise = np.array({NOISE!r})
         _grad = lambda x1, x2: (2 * x1, 4 * x2)
-        check_close(sgd_trace(_grad, (-5.0, -2.0), lambda t: 0.1 * 0.9 ** t, _noise), {r(REF_TRACE)},
-                    "the trace with the decaying learning rate 0.1 * 0.9^t", rtol=1e-9)
-        check_close(sgd_trace(_grad, (1.0, 1.0), lambda t: 0.2, _noise[:3]), {r(REF_TRACE_CONST)},
+        _trace = sgd_trace(_grad, (-5.0, -2.0), lambda t: 0.1 * 0.9 ** t, _noise)
+        check_close(_trace[0], [-5.0, -2.0], {IN_PLACE!r})
+        check_close(_trace, {lit(REF_TRACE)}, "the trace with the decaying learning rate 0.1 * 0.9^t", rtol=1e-9)
+        check_close(sgd_trace(_grad, (1.0, 1.0), lambda t: 0.2, _noise[:3]), {lit(REF_TRACE_CONST)},
                     "the trace with a constant learning rate 0.2", rtol=1e-9)
-        ### END HIDDEN TESTS
         """),
 
     markdown("p2_text", """
-        ## Part 2: learning-rate schedules
+        ## Part 2: learning-rate schedules (4 points)
 
         Each function returns a *schedule*: a function of the step $t = 0, 1, 2, \\dots$
-        giving the learning rate.
+        giving the learning rate. (These are not the schedules of `optbook.schedules`.)
 
-        * `exponential_lr(lr0, decay)`: $\\eta_t = \\eta_0 e^{-\\lambda t}$;
-        * `polynomial_lr(lr0, alpha, beta)`: $\\eta_t = \\eta_0 (\\beta t + 1)^{-\\alpha}$;
-        * `piecewise_lr(lr0, milestones, factor)`: $\\eta_0$ multiplied by `factor` once for each
-          milestone $m$ with $m \\le t$.
+        * `step_lr(lr0, every, factor)`: $\\eta_t = \\eta_0 \\cdot \\text{factor}^{\\lfloor t / \\text{every} \\rfloor}$,
+          so the rate is multiplied by `factor` for the first time at $t = $ `every`;
+        * `cosine_lr(lr0, total)`: $\\eta_t = \\frac{\\eta_0}{2}\\left(1 + \\cos\\frac{\\pi t}{T}\\right)$
+          with $T = $ `total`, asked for only at $0 \\le t \\le T$;
+        * `with_warmup(schedule, warmup)`: a linear warm-up of $W = $ `warmup` steps before
+          any schedule: $\\eta_t = \\text{schedule}(0) \\cdot \\frac{t + 1}{W}$ for $t < W$ (so the
+          first step already has a learning rate), then $\\eta_t = \\text{schedule}(t - W)$ for
+          $t \\ge W$ (the schedule starts from its own step 0 when the warm-up ends).
         """),
     answer("p2_schedules", """
-        def exponential_lr(lr0, decay):
+        def step_lr(lr0, every, factor):
             ### BEGIN SOLUTION
-            return lambda t: lr0 * math.exp(-decay * t)
+            return lambda t: lr0 * factor ** (t // every)
             ### END SOLUTION
 
 
-        def polynomial_lr(lr0, alpha, beta):
+        def cosine_lr(lr0, total):
             ### BEGIN SOLUTION
-            return lambda t: lr0 * (beta * t + 1) ** -alpha
+            return lambda t: lr0 * (1 + math.cos(math.pi * t / total)) / 2
             ### END SOLUTION
 
 
-        def piecewise_lr(lr0, milestones, factor):
+        def with_warmup(schedule, warmup):
             ### BEGIN SOLUTION
-            return lambda t: lr0 * factor ** sum(1 for m in milestones if m <= t)
+            return lambda t: schedule(0) * (t + 1) / warmup if t < warmup else schedule(t - warmup)
             ### END SOLUTION
         """),
-    tests("p2_tests_visible", 1, """
-        check_close(exponential_lr(1.0, 0.5)(0), 1.0, "the exponential schedule at t = 0")
-        check_close(polynomial_lr(0.5, 0.5, 1.0)(3), 0.25, "the inverse square root schedule at t = 3")
+    test("p2_tests_step", 1, """
+        check_close([step_lr(1.0, 3, 0.5)(t) for t in (0, 2)], [1.0, 1.0], "step_lr(1.0, 3, 0.5) before the first drop (t = 0 and 2)")
+        check_close(step_lr(1.0, 3, 0.5)(3), 0.5, "step_lr(1.0, 3, 0.5) at t = 3: the first drop comes at t = every, not before or after")
+        """, f"""
+        check_close([step_lr(0.3, 4, 0.5)(t) for t in {STEP_TS!r}], {lit(REF_STEP)},
+                    "the step schedule step_lr(0.3, 4, 0.5) (the first drop comes at t = every)", rtol=1e-9)
+        check_close([step_lr(2.0, 1, 0.9)(t) for t in (0, 1, 5)], {lit(REF_STEP_2)},
+                    "the step schedule that drops every step", rtol=1e-9)
         """),
-    tests("p2_tests_hidden", 2, f"""
-        ### BEGIN HIDDEN TESTS
-        check_close([exponential_lr(0.4, 0.1)(t) for t in (0, 1, 10, 25)],
-                    {r([0.4 * math.exp(-0.1 * t) for t in (0, 1, 10, 25)])}, "the exponential schedule")
-        check_close([polynomial_lr(0.3, 0.75, 2.0)(t) for t in (0, 1, 4, 100)],
-                    {r([0.3 * (2.0 * t + 1) ** -0.75 for t in (0, 1, 4, 100)])}, "the polynomial schedule")
-        check_close([piecewise_lr(1.0, [5, 10], 0.1)(t) for t in (0, 4, 5, 9, 10, 30)],
-                    [1.0, 1.0, 0.1, 0.1, 0.01, 0.01], "the piecewise constant schedule (milestones 5 and 10)", rtol=1e-9)
-        check_close([piecewise_lr(0.5, [10, 3], 0.5)(t) for t in (2, 3, 10)], [0.5, 0.25, 0.125],
-                    "the piecewise schedule with unsorted milestones", rtol=1e-9)
-        ### END HIDDEN TESTS
+    test("p2_tests_cosine", 1, """
+        check_close([cosine_lr(2.0, 4)(t) for t in (0, 2, 4)], [2.0, 1.0, 0.0], "cosine_lr(2.0, 4) at t = 0, 2 and 4 (it starts at lr0 and reaches 0 at t = total)")
+        """, f"""
+        check_close([cosine_lr(0.4, 12)(t) for t in {COS_TS!r}], {lit(REF_COS)}, "the cosine schedule cosine_lr(0.4, 12)", rtol=1e-9)
+        check_close([cosine_lr(1.5, 5)(t) for t in (0, 2, 4)], {lit(REF_COS_2)}, "the cosine schedule cosine_lr(1.5, 5)", rtol=1e-9)
+        """),
+    test("p2_tests_warmup", 2, """
+        check_close(with_warmup(lambda t: 1.0, 4)(0), 0.25, "the first warm-up step, t = 0, of 4: schedule(0) (t + 1) / W, not 0")
+        check_close(with_warmup(lambda t: 2.0 * 0.5 ** t, 2)(2), 2.0, "the first step after a warm-up of 2 (t = W): the schedule starts from its own step 0, schedule(t - W)")
+        """, f"""
+        check_close([with_warmup(lambda t: 0.3 / (t + 1), 5)(t) for t in {WARM_TS!r}], {lit(REF_WARM)},
+                    "the warm-up of 5 steps before 0.3 / (t + 1)", rtol=1e-9)
+        check_close([with_warmup(lambda t: 0.8 * 0.7 ** t, 3)(t) for t in (0, 2, 3, 4)], {lit(REF_WARM_2)},
+                    "the warm-up of 3 steps before 0.8 * 0.7^t", rtol=1e-9)
         """),
 
     markdown("p3_text", """
-        ## Part 3: the noise floor of a constant learning rate
+        ## Part 3: the noise floor of a constant learning rate (4 points)
 
         On $f(x) = \\tfrac{a}{2}x^2$ with gradient noise of variance $\\sigma^2$,
         SGD with constant $\\eta$ is $x_{t+1} = (1 - \\eta a)x_t - \\eta\\xi_t$. Its variance settles at
-        the value $v$ with $v = (1-\\eta a)^2 v + \\eta^2\\sigma^2$. Write `stationary_variance(eta, a, sigma)`,
-        and set
+        the value $v$ with $v = (1-\\eta a)^2 v + \\eta^2\\sigma^2$. Write `stationary_variance(eta, a, sigma)`
+        (solve that equation exactly, no approximation), and set
 
         * `halving_ratio` to the ratio of the stationary variances for $\\eta = 0.005$ and
-          $\\eta = 0.01$ when $a = 1$, $\\sigma = 1$ (compute it with your function);
+          $\\eta = 0.01$ (the one for 0.005 divided by the one for 0.01) when $a = 1$, $\\sigma = 1$
+          (compute it with your function);
         * `floor_answer`: with a constant learning rate SGD on noisy gradients
           "a": converges to the minimizer; "b": keeps fluctuating around it, at a level that
           shrinks roughly in proportion to $\\eta$; "c": diverges for every $\\eta$.
@@ -165,32 +221,36 @@ cells = [
         floor_answer = "b"
         ### END SOLUTION
         """),
-    tests("p3_tests_visible", 1, """
-        check_close(stationary_variance(1.0, 1.0, 1.0), 1.0, "the stationary variance for eta = a = sigma = 1")
-        check_close(stationary_variance(0.5, 1.0, 1.0), 1 / 3, "the stationary variance for eta = 0.5, a = sigma = 1")
-        check_one_of(floor_answer, ["a", "b", "c"], "floor_answer (a letter)")
+    test("p3_tests_variance", 2, """
+        check_close(stationary_variance(1.0, 1.0, 1.0), 1.0, "the stationary variance for eta = a = sigma = 1 (solve v = (1 - eta a)^2 v + eta^2 sigma^2 exactly)")
+        check_close(stationary_variance(0.5, 1.0, 1.0), 1 / 3, "the stationary variance for eta = 0.5, a = sigma = 1 (solve v = (1 - eta a)^2 v + eta^2 sigma^2 exactly)")
+        """, f"""
+        check_close([stationary_variance(e, a, s) for e, a, s in {VAR_CASES!r}], {lit(REF_VAR)},
+                    "the stationary variances (solve v = (1 - eta a)^2 v + eta^2 sigma^2 exactly)", rtol=1e-9)
         """),
-    tests("p3_tests_hidden", 2, f"""
-        ### BEGIN HIDDEN TESTS
-        check_close([stationary_variance(e, a, s) for e, a, s in [(0.1, 2.0, 0.5), (0.01, 1.0, 3.0), (0.5, 0.4, 1.0)]],
-                    {r([e * e * s * s / (1 - (1 - e * a) ** 2) for e, a, s in [(0.1, 2.0, 0.5), (0.01, 1.0, 3.0), (0.5, 0.4, 1.0)]])},
-                    "the stationary variances")
-        check_close(halving_ratio, {(0.005 ** 2 / (1 - 0.995 ** 2)) / (0.01 ** 2 / (1 - 0.99 ** 2))!r},
-                    "the ratio of the variances for eta = 0.005 and 0.01", rtol=1e-9)
+    test("p3_tests_ratio", 1, """
+        check_less(halving_ratio, 1.0, "halving_ratio (the variance for eta = 0.005 divided by the one for eta = 0.01: the smaller rate has the smaller variance)")
+        """, f"""
+        check_close(halving_ratio, {lit(REF_RATIO)},
+                    "halving_ratio (the variance for eta = 0.005 divided by the one for eta = 0.01, computed with stationary_variance)", rtol=1e-9)
+        """),
+    test("p3_tests_floor", 1, """
+        check_one_of(floor_answer, ["a", "b", "c"], "floor_answer (a letter)")
+        """, """
         check_equal(floor_answer, "b", "floor_answer (what SGD with a constant learning rate does on noisy gradients)")
-        ### END HIDDEN TESTS
         """),
 
     markdown("p4_text", """
-        ## Part 4: sampling with replacement
+        ## Part 4: sampling with replacement (4 points)
 
         An epoch of $n$ steps that each draw one of $n$ examples uniformly *with* replacement
         misses some examples. Write
 
         * `prob_never_picked(n)`: the probability that a given example is never drawn in $n$ draws;
-        * `expected_distinct(n, draws)`: the expected number of distinct examples seen in `draws` draws.
+        * `expected_distinct(n, draws)`: the expected number of distinct examples seen (drawn
+          at least once) in `draws` draws;
 
-        and set `limit_never_picked` to the limit of `prob_never_picked(n)` as $n \\to \\infty$.
+        and set `limit_never_picked` to the exact limit of `prob_never_picked(n)` as $n \\to \\infty$.
         """),
     answer("p4_sampling", """
         def prob_never_picked(n):
@@ -209,31 +269,36 @@ cells = [
         limit_never_picked = math.exp(-1)
         ### END SOLUTION
         """),
-    tests("p4_tests_visible", 1, """
+    test("p4_tests_never", 1, """
         check_close(prob_never_picked(2), 0.25, "the probability of never drawing a given one of 2 examples in 2 draws")
-        check_close(expected_distinct(1, 5), 1.0, "the distinct examples seen out of 1")
+        """, f"""
+        check_close([prob_never_picked(n) for n in (3, 10, 1000)], {lit([(1 - 1 / n) ** n for n in (3, 10, 1000)])},
+                    "the probabilities of never being drawn in n draws", rtol=1e-9)
         """),
-    tests("p4_tests_hidden", 2, f"""
-        ### BEGIN HIDDEN TESTS
-        check_close([prob_never_picked(n) for n in (3, 10, 1000)], {r([(1 - 1 / n) ** n for n in (3, 10, 1000)])},
-                    "the probabilities of never being drawn")
+    test("p4_tests_distinct", 2, """
+        check_close(expected_distinct(1, 5), 1.0, "the expected number of distinct examples seen (drawn at least once, not missed) in 5 draws out of 1")
+        check_close(expected_distinct(2, 2), 1.5, "the expected number of distinct examples seen (drawn at least once, not missed) in 2 draws out of 2")
+        """, f"""
         check_close([expected_distinct(n, d) for n, d in [(10, 10), (1500, 1500), (100, 300)]],
-                    {r([n * (1 - (1 - 1 / n) ** d) for n, d in [(10, 10), (1500, 1500), (100, 300)]])},
-                    "the expected numbers of distinct examples", rtol=1e-9)
-        check_close(limit_never_picked, 0.36787944117144233, "the limit of (1 - 1/n)^n", rtol=1e-9)
-        ### END HIDDEN TESTS
+                    {lit([n * (1 - (1 - 1 / n) ** d) for n, d in [(10, 10), (1500, 1500), (100, 300)]])},
+                    "the expected numbers of distinct examples seen (drawn at least once)", rtol=1e-9)
+        """),
+    test("p4_tests_limit", 1, """
+        check_type(limit_never_picked, "number", "limit_never_picked")
+        """, """
+        check_close(limit_never_picked, 0.36787944117144233, "limit_never_picked, the exact limit of (1 - 1/n)^n", rtol=1e-9)
         """),
 
     markdown("p5_text", """
-        ## Part 5: the minibatch gradient
+        ## Part 5: the minibatch gradient (4 points)
 
         For a linear model $\\hat y = Xw + b$ and the loss
         $L = \\frac{1}{|B|}\\sum_{i \\in B} \\tfrac12(\\hat y_i - y_i)^2$ over a minibatch $B$, write
         `minibatch_grad(w, b, X, y)` returning the pair `(grad_w, grad_b)` (a tensor of the shape
-        of `w` and a scalar tensor) for the rows `X`, `y` of the minibatch. Use the formula, not
-        autograd. Then set `batch_variance_answer`: the variance of a minibatch gradient of $|B|$
-        examples drawn independently scales like "a": $1/|B|$; "b": $1/\\sqrt{|B|}$; "c": it does not
-        depend on $|B|$.
+        of `w` and a scalar tensor or number) for the rows `X`, `y` of the minibatch
+        (float64 tensors). Use the formula, not autograd. Then set `batch_variance_answer`: the
+        variance of a minibatch gradient of $|B|$ examples drawn independently scales like
+        "a": $1/|B|$; "b": $1/\\sqrt{|B|}$; "c": it does not depend on $|B|$.
         """),
     answer("p5_minibatch", """
         def minibatch_grad(w, b, X, y):
@@ -247,24 +312,26 @@ cells = [
         batch_variance_answer = "a"
         ### END SOLUTION
         """),
-    tests("p5_tests_visible", 1, """
+    test("p5_tests_visible", 1, """
         _gw, _gb = minibatch_grad(torch.zeros(2, dtype=torch.float64), torch.tensor(0.0, dtype=torch.float64),
                                   torch.eye(2, dtype=torch.float64), torch.tensor([1.0, 2.0], dtype=torch.float64))
-        check_close(_gw, [-0.5, -1.0], "grad_w for w = 0, X = I, y = (1, 2)")
-        check_close(_gb, -1.5, "grad_b for w = 0, X = I, y = (1, 2)")
+        check_close(_gw, [-0.5, -1.0], "grad_w for w = 0, X = I, y = (1, 2) (the loss averages over the batch: divide by |B|; the residual is prediction minus target)")
+        check_close(_gb, -1.5, "grad_b for w = 0, X = I, y = (1, 2) (the loss averages over the batch: divide by |B|; the residual is prediction minus target)")
         """),
-    tests("p5_tests_hidden", 2, f"""
-        ### BEGIN HIDDEN TESTS
+    hidden("p5_tests_hidden", 2, f"""
         _X = torch.tensor({X!r}, dtype=torch.float64)
         _y = torch.tensor({Y!r}, dtype=torch.float64)
         _w = torch.tensor({W!r}, dtype=torch.float64)
         _b = torch.tensor({B!r}, dtype=torch.float64)
         _gw, _gb = minibatch_grad(_w, _b, _X, _y)
-        check_close(list(_gw) + [_gb], {r(REF_GRAD)}, "(grad_w, grad_b) on the batch of 4", rtol=1e-9)
+        check_close(list(_gw) + [_gb], {lit(REF_GRAD)}, "(grad_w, grad_b) on the batch of 4 (the mean over the batch)", rtol=1e-9)
         _gw, _gb = minibatch_grad(_w, _b, _X[1:3], _y[1:3])
-        check_close(list(_gw) + [_gb], {r(REF_GRAD_2)}, "(grad_w, grad_b) on the batch of rows 1 and 2", rtol=1e-9)
+        check_close(list(_gw) + [_gb], {lit(REF_GRAD_2)}, "(grad_w, grad_b) on the batch of rows 1 and 2 (the mean over the batch)", rtol=1e-9)
+        """),
+    test("p5_tests_variance", 1, """
+        check_one_of(batch_variance_answer, ["a", "b", "c"], "batch_variance_answer (a letter)")
+        """, """
         check_equal(batch_variance_answer, "a", "batch_variance_answer (how the variance of a minibatch gradient scales with |B|)")
-        ### END HIDDEN TESTS
         """),
 ]
 
