@@ -4,13 +4,18 @@
 - :mod:`optbook.optim`: ``torch.optim``-compatible optimizers built on those rules.
 - :mod:`optbook.toy`, :mod:`optbook.objectives`: 2D traces on toy functions.
 - :mod:`optbook.schedules`, :mod:`optbook.data`, :mod:`optbook.train`: the rest of an experiment.
+- :mod:`optbook.lr_scheduler`: ``torch.optim.lr_scheduler``-compatible schedulers built on
+  those schedules; :mod:`optbook.clipping`: gradient clipping by global norm.
 
 The top level also offers d2l's names, so ``import optbook as d2l`` runs
 d2l's optimization chapter unchanged. Importing optbook applies the course's
 figure style.
 """
 
-from . import data, objectives, optim, rules, schedules, toy, train
+from . import (clipping, d2l_schedulers, data, lr_scheduler, objectives, optim, rules,
+               schedules, toy, train)
+from .d2l_schedulers import (CosineScheduler, FactorScheduler, MultiFactorScheduler,
+                             SquareRootScheduler)
 from .data import get_data_ch11, load_array
 from .plotting import (Animator, Timer, annotate, plot, plt, set_axes, set_figsize,
                        use_style, use_svg_display)
