@@ -184,8 +184,8 @@ ICONS = """() => [...document.querySelectorAll('link[rel~="icon"]')].map(l => l.
   .concat([location.origin + '/favicon.ico'])"""
 
 # A Markdown table that myst-nb rendered as CommonMark (no tables): a row of cells, then a
-# separator row such as |---|:--:|, left as plain text.
-RAW_TABLE = re.compile(r"\|\s*:?-{3,}:?\s*\|")
+# separator row such as |---|:--:| (which smartquotes turns into |—|), left as plain text.
+RAW_TABLE = re.compile(r"\|\s*:?(?:-{3,}|[—–]+-?):?\s*\|")
 
 
 class _Prose(html.parser.HTMLParser):
@@ -283,9 +283,10 @@ def test_no_table_shows_as_raw_markdown(page_path):
 
 def test_the_raw_table_check_finds_a_raw_table():
     prose = _Prose()
-    prose.feed("<p>| optimizer | loss |\n|---|---|\n| Adam | 0.1 |</p><pre>|---|---|</pre>")
+    prose.feed("<p>| optimizer | loss |\n|---|---|\n| Adam | 0.1 |</p><pre>|---|---|</pre>"
+               "<p>| a | b |\n|—|—|\n| 1 | 2 |</p><p>x | y — z | w</p>")
     lines = [line for line in "".join(prose.text).splitlines() if RAW_TABLE.search(line)]
-    assert lines == ["|---|---|"]
+    assert lines == ["|---|---|", "|—|—|"]
 
 
 # --------------------------------------------------------------------------- promises of particular pages
