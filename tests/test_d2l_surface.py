@@ -13,6 +13,11 @@ SIGNATURES = {
     "get_data_ch11": "(batch_size=10, n=1500)",
     "train_ch11": "(trainer_fn, states, hyperparams, data_iter, feature_dim, num_epochs=2, *, plot=True)",
     "train_concise_ch11": "(trainer_fn, hyperparams, data_iter, num_epochs=4, *, plot=True)",
+    # The schedulers of d2l's "Learning Rate Scheduling" section (defined in the book's text).
+    "SquareRootScheduler": "(lr=0.1)",
+    "FactorScheduler": "(factor=1, stop_factor_lr=1e-07, base_lr=0.1)",
+    "MultiFactorScheduler": "(step, factor, base_lr)",
+    "CosineScheduler": "(max_update, base_lr=0.01, final_lr=0, warmup_steps=0, warmup_begin_lr=0)",
 }
 
 
@@ -85,3 +90,13 @@ def test_plot_accepts_d2l_arguments():
     axes = d2l.plot(x, [x ** 2, 2 * x], "x", "f(x)", legend=["f", "g"])
     assert [t.get_text() for t in axes.get_legend().get_texts()] == ["f", "g"]
     assert axes.get_xlabel() == "x"
+
+
+def test_d2l_schedulers_are_called_with_the_update_number():
+    """d2l's convention: ``scheduler(num_update)`` returns the rate, a float."""
+    for scheduler in (d2l.SquareRootScheduler(lr=0.1), d2l.FactorScheduler(0.9, 1e-2, 2.0),
+                      d2l.MultiFactorScheduler(step=[15, 30], factor=0.5, base_lr=0.5),
+                      d2l.CosineScheduler(20, warmup_steps=5, base_lr=0.3, final_lr=0.01)):
+        rates = [scheduler(t) for t in range(30)]
+        assert all(isinstance(rate, float) for rate in rates)
+        assert 0 < min(rates[1:]) <= max(rates) <= 2.0
