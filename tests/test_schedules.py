@@ -172,16 +172,65 @@ def test_rules_match_torchs_closed_forms_bit_for_bit():
     assert cosine(1000) == 1e-3
 
 
+RULES = [  # (name, a rule of optbook.schedules with group 0's base rate, torch's scheduler, steps)
+    ("linear_warmup", schedules.linear_warmup(0.1, 60, initial_lr=0.1 * 0.01),
+     lambda o: torch_sched.LinearLR(o, start_factor=0.01, total_iters=60), 300),
+    ("linear_decay", schedules.linear_decay(0.1, 250, final_lr=0.1 * 0.05),
+     lambda o: torch_sched.LinearLR(o, start_factor=1.0, end_factor=0.05, total_iters=250), 400),
+    ("cosine_decay", schedules.cosine_decay(0.1, 400, final_lr=1e-3),
+     lambda o: torch_sched.CosineAnnealingLR(o, T_max=400, eta_min=1e-3), 400),
+    ("warmup_cosine", schedules.warmup_cosine(0.1, 40, 500, final_lr=1e-4, initial_lr=0.1 * 0.02),
+     lambda o: torch_sched.SequentialLR(
+         o, [torch_sched.LinearLR(o, start_factor=0.02, total_iters=40),
+             torch_sched.CosineAnnealingLR(o, T_max=460, eta_min=1e-4)], milestones=[40]), 500),
+    ("step_decay", schedules.step_decay(0.1, 30, 0.7),
+     lambda o: torch_sched.StepLR(o, step_size=30, gamma=0.7), 400),
+    ("multistep_decay", schedules.multistep_decay(0.1, [50, 120, 120, 300], 0.3),
+     lambda o: torch_sched.MultiStepLR(o, milestones=[50, 120, 120, 300], gamma=0.3), 400),
+    ("one_cycle", schedules.one_cycle(1.0, 500, pct_start=0.25),
+     lambda o: torch_sched.OneCycleLR(o, max_lr=[1.0, 0.3], total_steps=500, pct_start=0.25,
+                                      cycle_momentum=False), 500),
+]
+
+
+@pytest.mark.parametrize("name, rule, theirs, steps", RULES, ids=[r[0] for r in RULES])
+def test_rule_alone_gives_torchs_rates(name, rule, theirs, steps):
+    their_rates, _ = run(theirs, steps)
+    assert max(abs(rule(t) - their_rates[t, 0]) for t in range(steps + 1)) <= TOL
+
+
+def test_reduce_on_plateau_with_a_group_added_later():
+    metrics = plateau_metrics()
+
+    def rates(make):
+        optimizer = two_groups()
+        scheduler = make(optimizer)
+        seen = []
+        for t, metric in enumerate(metrics):
+            if t == 100:
+                optimizer.add_param_group({"params": [torch.zeros(1, requires_grad=True)],
+                                           "lr": 0.5})
+            optimizer.step()
+            scheduler.step(metric)
+            seen.append([group["lr"] for group in optimizer.param_groups])
+        return seen[100:]
+
+    options = dict(factor=0.5, patience=3, min_lr=1e-3)
+    assert rates(lambda o: lr_scheduler.ReduceLROnPlateau(o, **options)) == \
+        rates(lambda o: torch_sched.ReduceLROnPlateau(o, **options))
+
+
 @pytest.mark.parametrize("make", [
     lambda o: lr_scheduler.StepLR(o, step_size=7, gamma=0.5),
     lambda o: lr_scheduler.MultiStepLR(o, milestones=[20, 60]),
     lambda o: lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=50),
-    lambda o: lr_scheduler.WarmupCosineLR(o, warmup_steps=10, total_steps=150, final_lr=[0.0, 1e-3]),
+    lambda o: lr_scheduler.WarmupCosineLR(o, warmup_steps=10, total_steps=150,
+                                          final_lr=[0.0, 1e-3]),
     lambda o: lr_scheduler.OneCycleLR(o, max_lr=[1.0, 0.5], total_steps=200),
     lambda o: lr_scheduler.ReduceLROnPlateau(o, factor=0.5, patience=2, cooldown=3),
 ], ids=["step", "multistep", "linear", "warmup_cosine", "one_cycle", "plateau"])
 def test_state_dict_resumes_the_run(make):
-    """Saved (through torch.save, weights only) after 80 steps and restored, a run goes on as before."""
+    """Saved after 80 steps (torch.save, loaded weights only) and restored, a run goes on."""
     metrics = plateau_metrics(160)
     probe = make(two_groups())
     needs_metric = isinstance(probe, lr_scheduler.ReduceLROnPlateau)

@@ -80,7 +80,9 @@ class FactorScheduler:
 
 
 class MultiFactorScheduler:
-    """Multiply the rate by ``factor`` at each update listed in ``step`` (:func:`optbook.schedules.multistep_decay`).
+    """Multiply the rate by ``factor`` at each update listed in ``step``.
+
+    The rule is :func:`optbook.schedules.multistep_decay`.
 
     The class of d2l's TensorFlow version of the section (its PyTorch version
     uses torch's ``MultiStepLR``, which gives the same rates). MXNet's

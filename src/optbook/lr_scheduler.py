@@ -18,8 +18,9 @@ At each ``step()`` torch's ``StepLR``, ``MultiStepLR``, ``LinearLR`` and
 is given an epoch. Here every rate is the closed form at ``last_epoch``,
 computed from the group's base rate, so it is rounded once instead of once per
 step. Where torch's closed form exists the two agree to the last bit; its
-recursive form differs by rounding only (the tests measure at most a few
-units in the 16th digit). One consequence: these schedulers are not chainable.
+recursive form differs by rounding only (over the tests' runs of 300 to 500
+steps, by at most 2e-16 on rates of 0.1 and 0.03; ``OneCycleLR`` and
+``ReduceLROnPlateau`` agree exactly). One consequence: these schedulers are not chainable.
 Two of them on one optimizer do not multiply (the second overwrites the
 first, as ``LambdaLR`` does); inside ``SequentialLR`` they work as torch's do.
 
@@ -73,7 +74,9 @@ class _RuleScheduler(LRScheduler):
 
 
 class StepLR(_RuleScheduler):
-    """Cut every group's rate by ``gamma`` every ``step_size`` steps (:func:`optbook.schedules.step_decay`).
+    """Cut every group's rate by ``gamma`` every ``step_size`` steps.
+
+    The rule is :func:`optbook.schedules.step_decay`.
 
     torch multiplies the current rate by ``gamma`` at each cut; here it is
     ``base_lr * gamma ** (t // step_size)``, torch's closed form.
@@ -107,7 +110,9 @@ class StepLR(_RuleScheduler):
 
 
 class MultiStepLR(_RuleScheduler):
-    """Cut every group's rate by ``gamma`` at each milestone (:func:`optbook.schedules.multistep_decay`).
+    """Cut every group's rate by ``gamma`` at each milestone.
+
+    The rule is :func:`optbook.schedules.multistep_decay`.
 
     Args:
         optimizer: the optimizer whose param groups' ``lr`` are set.
@@ -195,8 +200,9 @@ class WarmupCosineLR(_RuleScheduler):
     ``final_lr`` at step ``total_steps``, and stays there. Up to
     ``total_steps`` this is torch's::
 
-        SequentialLR(optimizer, [LinearLR(optimizer, start_factor, 1.0, warmup_steps),
-                                 CosineAnnealingLR(optimizer, total_steps - warmup_steps, final_lr)],
+        SequentialLR(optimizer,
+                     [LinearLR(optimizer, start_factor, 1.0, warmup_steps),
+                      CosineAnnealingLR(optimizer, total_steps - warmup_steps, final_lr)],
                      milestones=[warmup_steps])
 
     (torch's ``LinearLR`` needs ``start_factor > 0``; here 0 is allowed and
@@ -294,7 +300,8 @@ class OneCycleLR(_RuleScheduler):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         if total_steps is None:
             if epochs is None or steps_per_epoch is None:
-                raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
+                raise ValueError("You must define either total_steps "
+                                 "OR (epochs AND steps_per_epoch)")
             total_steps = epochs * steps_per_epoch
         self.total_steps = total_steps
         self.pct_start = pct_start
@@ -384,6 +391,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.rule = schedules.ReduceOnPlateau(
             None, mode=mode, factor=factor, patience=patience, threshold=threshold,
             threshold_mode=threshold_mode, cooldown=cooldown, eps=eps)
+        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
         self.min_lrs = _per_group("min_lr", optimizer, min_lr)
         self.last_epoch = 0
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
@@ -392,7 +400,13 @@ class ReduceLROnPlateau(LRScheduler):
         """Record one step's metric, and cut every group's rate if it has plateaued."""
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self.rule.plateaued(float(metrics)):
-            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
+            groups = self.optimizer.param_groups
+            if len(groups) != len(self.min_lrs):  # a group was added since
+                if self.default_min_lr is None:
+                    raise RuntimeError(f"{len(groups)} param groups but {len(self.min_lrs)} "
+                                       "min_lrs: set min_lrs to one per group")
+                self.min_lrs = [self.default_min_lr] * len(groups)
+            for group, min_lr in zip(groups, self.min_lrs):
                 group["lr"] = self.rule.reduced(float(group["lr"]), min_lr)
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 

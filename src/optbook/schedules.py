@@ -331,7 +331,7 @@ def one_cycle_momentum(total_steps, base_momentum=0.85, max_momentum=0.95, pct_s
 
 
 class ReduceOnPlateau:
-    """Cut the rate by ``factor`` once the metric has stopped improving: torch's ``ReduceLROnPlateau``.
+    """Cut the rate by ``factor`` once the metric stops improving, as torch's ``ReduceLROnPlateau``.
 
     The one schedule here that is not a function of the step: call it with
     the metric (a validation loss, say) after each epoch and it returns the
@@ -400,7 +400,7 @@ class ReduceOnPlateau:
         return False
 
     def reduced(self, lr, min_lr=None):
-        """The rate after one cut: lr * factor, but not below min_lr, and unchanged if the cut is below eps."""
+        """lr * factor, but not below min_lr; lr itself if the cut would be smaller than eps."""
         new_lr = max(lr * self.factor, self.min_lr if min_lr is None else min_lr)
         return new_lr if lr - new_lr > self.eps else lr
 
