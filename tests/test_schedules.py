@@ -363,3 +363,26 @@ def test_clip_grad_norm_float32_and_nonfinite():
 def test_docstring_examples_run(module):
     failures, tried = doctest.testmod(module)
     assert tried > 0 and failures == 0
+
+
+CLOSED_FORMS = [
+    (lambda o: lr_scheduler.StepLR(o, 30, 0.7), lambda o: torch_sched.StepLR(o, 30, 0.7)),
+    (lambda o: lr_scheduler.MultiStepLR(o, [50, 120, 120, 300], 0.3),
+     lambda o: torch_sched.MultiStepLR(o, [50, 120, 120, 300], 0.3)),
+    (lambda o: lr_scheduler.LinearLR(o, 0.01, 1.0, 60),
+     lambda o: torch_sched.LinearLR(o, 0.01, 1.0, 60)),
+    (lambda o: lr_scheduler.LinearLR(o, 1.0, 0.05, 250),
+     lambda o: torch_sched.LinearLR(o, 1.0, 0.05, 250)),
+    (lambda o: lr_scheduler.WarmupCosineLR(o, 0, 400, 1e-3),
+     lambda o: torch_sched.CosineAnnealingLR(o, 400, 1e-3)),
+]
+
+
+@pytest.mark.parametrize("ours, theirs", CLOSED_FORMS,
+                         ids=["step", "multistep", "warmup", "decay", "cosine"])
+def test_rates_are_torchs_closed_forms_bit_for_bit(ours, theirs):
+    """What torch's step(epoch) would compute (its _get_closed_form_lr), at every step."""
+    our_scheduler, their_scheduler = ours(two_groups()), theirs(two_groups())
+    for t in range(401):
+        our_scheduler.last_epoch = their_scheduler.last_epoch = t
+        assert our_scheduler.get_lr() == their_scheduler._get_closed_form_lr()

@@ -17,12 +17,15 @@ At each ``step()`` torch's ``StepLR``, ``MultiStepLR``, ``LinearLR`` and
 (their "chainable" form); they use the closed form only when ``step(epoch)``
 is given an epoch. Here every rate is the closed form at ``last_epoch``,
 computed from the group's base rate, so it is rounded once instead of once per
-step. Where torch's closed form exists the two agree to the last bit; its
-recursive form differs by rounding only (over the tests' runs of 300 to 500
-steps, by at most 2e-16 on rates of 0.1 and 0.03; ``OneCycleLR`` and
-``ReduceLROnPlateau`` agree exactly). One consequence: these schedulers are not chainable.
-Two of them on one optimizer do not multiply (the second overwrites the
-first, as ``LambdaLR`` does); inside ``SequentialLR`` they work as torch's do.
+step. ``StepLR``, ``MultiStepLR``, ``LinearLR`` and the cosine of
+:class:`WarmupCosineLR` agree with torch's closed forms to the last bit; torch's
+recursive forms differ from them by rounding only (over the tests' runs of 300
+to 500 steps, by at most 2e-16 on rates of 0.1 and 0.03). ``OneCycleLR`` and
+``ReduceLROnPlateau`` repeat torch's arithmetic and agree exactly.
+
+One consequence: these schedulers are not chainable. Two of them on one
+optimizer do not multiply (the second overwrites the first, as ``LambdaLR``
+does); inside ``SequentialLR`` they work as torch's do.
 
 Examples:
     >>> import torch
