@@ -38,6 +38,13 @@ seq = torch_adam(seq_x0, seq_g, 0.1, 0.9, 0.999, 1e-8)
 assert all(np.allclose(a[0], b[0], rtol=1e-12) for a, b in zip(seq, plain_adam(seq_x0, seq_g, 0.1, 0.9, 0.999, 1e-8)))
 uncorrected = plain_adam(seq_x0, seq_g, 0.1, 0.9, 0.999, 1e-8, corrected=False)
 seq_b = torch_adam([0.0, 0.0], [[2.0, -0.5], [1.0, 0.5], [-1.0, 1.5]], 0.05, 0.5, 0.9, 1e-3)
+EPS_OUTSIDE = "eps is added after the square root: sqrt(v_hat) + eps, not sqrt(v_hat + eps)"
+IN_PLACE = ("adam_step changed its argument in place: compute new tensors, such as new_m = beta1 * m + "
+            "(1 - beta1) * grad, and leave x, m and v as they were (no m.mul_(...), m += ... or m[:] = ...)")
+hid_new = ([0.5, -1.5], [-2.0, 0.25], [0.3, -0.1], [2.0, 0.5])  # x, g, m, v: a state that is not zero
+_m = 0.8 * np.array(hid_new[2]) + 0.2 * np.array(hid_new[1])
+_v = 0.95 * np.array(hid_new[3]) + 0.05 * np.array(hid_new[1]) ** 2
+hid_new_out = (np.array(hid_new[0]) - 0.05 * (_m / (1 - 0.8 ** 3)) / (np.sqrt(_v / (1 - 0.95 ** 3)) + 1e-8), _m, _v)
 
 def step_sizes(grads, lr, b1, b2, eps, corrected):
     x, m, v, out = 0.0, 0.0, 0.0, []
@@ -53,16 +60,24 @@ mixed = [1.0, -2.0, 0.5, 3.0, -0.1]
 
 def yogi_v(v, g, b2):
     return v - (1 - b2) * float(np.sign(v - g * g)) * g * g
-def online(use_yogi, steps=3000, C=3.0, b2=0.1, lr=0.5, eps=1e-8):
+BETA2_ONLINE = 0.2  # v stays a multiple of 0.8, never within 0.2 of g^2 (9 or 1): no sign(0), no tie
+def online(use_yogi, steps=3000, C=3.0, b2=BETA2_ONLINE, lr=0.5, eps=1e-8, gaps=None):
     x = m = v = 0.0
     for t in range(1, steps + 1):
         g = C if t % 3 == 1 else -1.0
         m = g
+        if gaps is not None:
+            gaps.append(abs(v - g * g))
         v = yogi_v(v, g, b2) if use_yogi else b2 * v + (1 - b2) * g * g
         x = x - lr / math.sqrt(t) * m / (math.sqrt(v / (1 - b2 ** t)) + eps)
         x = min(1.0, max(-1.0, x))
     return x
 adam_final, yogi_final = online(False), online(True)
+CLIP = "x is clipped to [-1, 1] after every step"
+_gaps = []
+online(True, gaps=_gaps)
+assert min(_gaps) > 0.1, min(_gaps)  # far from a tie in any rounding order
+assert adam_final > 0.9 and yogi_final < -0.9
 
 def torch_run(decoupled, wd, steps=200, lr=0.01, x0=(0.0, 1.0), target=1.0):
     p = torch.tensor(x0, requires_grad=True)
@@ -72,7 +87,14 @@ def torch_run(decoupled, wd, steps=200, lr=0.01, x0=(0.0, 1.0), target=1.0):
     return p.detach().numpy()
 x2_l2 = [torch_run(False, wd)[1] for wd in (0.1, 0.001)]
 x2_w = [torch_run(True, wd)[1] for wd in (0.1, 0.001)]
-hid_l2, hid_w = torch_run(False, 0.5, 30, 0.05, (2.0, -1.0), -1.0), torch_run(True, 0.5, 30, 0.05, (2.0, -1.0), -1.0)
+hid_l2, hid_w = torch_run(False, 0.5, 20, 0.05, (2.0, -1.0), -1.0), torch_run(True, 0.5, 20, 0.05, (2.0, -1.0), -1.0)
+assert min(abs(hid_l2).min(), abs(hid_w).min()) > 0.1  # no entry near 0, where float32 would need an atol
+l2_one = torch_run(False, 0.1, 1)[1]  # one step with L2: x2 moves by about lr (1 - 0.01)
+assert abs(l2_one - 0.99) < 1e-6
+SWAPPED = ("decoupled decay multiplies x2 by 1 - lr * weight_decay = 0.999, L2 decay moves it by about lr to 0.99: "
+           "are Adam and AdamW swapped?")
+halving = next(n for n in range(1, 10000) if 0.999 ** n <= 0.5)
+assert halving == math.ceil(math.log(0.5) / math.log(0.999)) and 0.999 ** (halving - 1) - 0.5 > 1e-5 and 0.5 - 0.999 ** halving > 1e-5
 
 cells = [
 intro("Assignment: Adam, Yogi and AdamW", "adam", """
@@ -92,8 +114,9 @@ x_t = x_{t-1} - \\eta\\, \\frac{\\hat m_t}{\\sqrt{\\hat v_t} + \\epsilon}.$$
 
 Write `adam_step(x, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8)`: the arguments are
 float64 tensors of the same shape, the step number `t` (1 for the first step) and numbers; return
-the triple `(new_x, new_m, new_v)` of new tensors (`m` and `v` without the correction). Write the
-formulas; do not call a library optimizer."""),
+the triple `(new_x, new_m, new_v)` of new tensors (`m` and `v` without the correction), and leave
+the arguments `x`, `m` and `v` as they were (no in-place updates). Write the formulas; do not call a
+library optimizer."""),
 answer("p1_update", """
 def adam_step(x, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     ### BEGIN SOLUTION
@@ -105,22 +128,27 @@ def adam_step(x, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     return new_x, new_m, new_v
     ### END SOLUTION
 """),
-test("p1_tests_one_step", 1, """
-zeros = torch.zeros(2, dtype=torch.float64)
+test("p1_tests_one_step", 1, f"""
 x, g = torch.tensor([1.0, 2.0], dtype=torch.float64), torch.tensor([3.0, -4.0], dtype=torch.float64)
-result = adam_step(x, g, zeros, zeros, t=1, lr=0.1, eps=0.0)
+m, v = torch.zeros(2, dtype=torch.float64), torch.zeros(2, dtype=torch.float64)
+result = adam_step(x, g, m, v, t=1, lr=0.1, eps=0.0)
 check_type(result, "sequence", "adam_step(...) (the triple (new_x, new_m, new_v))", length=3)
 new_x, new_m, new_v = result
 check_close(new_m, [0.3, -0.4], "m after one step ((1 - beta1) g)")
 check_close(new_v, [0.009, 0.016], "v after one step ((1 - beta2) g^2)")
 check_close(new_x, [0.9, 2.1], "x after the first step (with bias correction it moves by lr against the sign of g)")
+x, m, v = torch.tensor([1.0, 2.0], dtype=torch.float64), torch.zeros(2, dtype=torch.float64), torch.zeros(2, dtype=torch.float64)
+new_x, new_m, new_v = adam_step(x, g, m, v, t=1, lr=0.1, eps=1.0)
+check_close(new_x, [0.925, 2.08], "x after one step with eps = 1 ({EPS_OUTSIDE})")
 """, f"""
 x, m, v = (torch.zeros(2, dtype=torch.float64) for _ in range(3))
-states = []
+xs, states = [], []
 for t, g in enumerate([[2.0, -0.5], [1.0, 0.5], [-1.0, 1.5]], 1):
     x, m, v = adam_step(x, torch.tensor(g, dtype=torch.float64), m, v, t, lr=0.05, beta1=0.5, beta2=0.9, eps=1e-3)
-    states.append(list(x) + list(m) + list(v))
-{checks([(f"states[{t}]", np.concatenate(o), f"(x, m, v) after step {t + 1} with beta1 = 0.5, beta2 = 0.9, eps = 1e-3") for t, o in enumerate(seq_b)])}
+    xs.append(x.tolist())
+    states.append(m.tolist() + v.tolist())
+{checks([(f"states[{t}]", np.concatenate(o[1:]), f"(m, v) after step {t + 1} with beta1 = 0.5, beta2 = 0.9") for t, o in enumerate(seq_b)])}
+{checks([(f"xs[{t}]", o[0], f"x after step {t + 1} with beta1 = 0.5, beta2 = 0.9, eps = 1e-3 ({EPS_OUTSIDE})") for t, o in enumerate(seq_b)])}
 """),
 test("p1_tests_sequence", 2, """
 x, m, v = torch.tensor([1.0, -2.0, 0.5], dtype=torch.float64), torch.zeros(3, dtype=torch.float64), torch.zeros(3, dtype=torch.float64)
@@ -133,20 +161,36 @@ x, m, v = torch.tensor({lit(seq_x0)}, dtype=torch.float64), torch.zeros(3, dtype
 xs, ms, vs = [], [], []
 for t, g in enumerate(steps, 1):
     x, m, v = adam_step(x, torch.tensor(g, dtype=torch.float64), m, v, t, lr=0.1)
-    xs.append(x)
-    ms.append(m)
-    vs.append(v)
+    xs.append(x.tolist())
+    ms.append(m.tolist())
+    vs.append(v.tolist())
 check_differ(xs[0], {lit(uncorrected[0][0])},
              "x after step 1 and the step without bias correction (the step should use the bias-corrected m / (1 - beta1^t) and v / (1 - beta2^t))",
              atol=1e-9)
-{checks([(f"ms[{t}]", o[1], f"m after step {t + 1}") for t, o in enumerate(seq)] + [(f"vs[{t}]", o[2], f"v after step {t + 1}") for t, o in enumerate(seq)] + [(f"xs[{t}]", o[0], f"x after step {t + 1}") for t, o in enumerate(seq)])}
+{checks([(f"ms[{t}]", o[1], f"m after step {t + 1}") for t, o in enumerate(seq)] + [(f"vs[{t}]", o[2], f"v after step {t + 1}") for t, o in enumerate(seq)] + [(f"xs[{t}]", o[0], f"x after step {t + 1}") for t, o in enumerate(seq)], rtol=1e-7)}
+"""),
+test("p1_tests_new_tensors", 1, f"""
+x, g = torch.tensor([1.0, 2.0], dtype=torch.float64), torch.tensor([3.0, -4.0], dtype=torch.float64)
+m, v = torch.tensor([0.5, 0.5], dtype=torch.float64), torch.tensor([1.0, 4.0], dtype=torch.float64)
+new_x, new_m, new_v = adam_step(x, g, m, v, t=2, lr=0.1)
+check_close(new_m, [0.75, 0.05], "new_m from m = (0.5, 0.5): beta1 m + (1 - beta1) g")
+check_close(m, [0.5, 0.5], "m after the call ({IN_PLACE})")
+check_close(v, [1.0, 4.0], "v after the call ({IN_PLACE})")
+check_close(x, [1.0, 2.0], "x after the call ({IN_PLACE})")
+""", f"""
+x, g = torch.tensor({lit(hid_new[0])}, dtype=torch.float64), torch.tensor({lit(hid_new[1])}, dtype=torch.float64)
+m, v = torch.tensor({lit(hid_new[2])}, dtype=torch.float64), torch.tensor({lit(hid_new[3])}, dtype=torch.float64)
+new_x, new_m, new_v = adam_step(x, g, m, v, t=3, lr=0.05, beta1=0.8, beta2=0.95)
+check_close(new_x, {lit(hid_new_out[0])}, "new_x from a state (m, v) that is not zero, at step 3", rtol=1e-7)
+check_close(new_v, {lit(hid_new_out[2])}, "new_v from a state (m, v) that is not zero, at step 3", rtol=1e-7)
+check_close(x.tolist() + m.tolist() + v.tolist(), {lit(hid_new[0] + hid_new[2] + hid_new[3])}, "x, m and v after the call ({IN_PLACE})")
 """),
 markdown("p2_text", """
 ## Part 2: without bias correction (4 points)
 
 1. Write `step_sizes(grads, lr, beta1, beta2, eps, corrected)`: one-dimensional Adam on the given
    list of gradients (they do not depend on $x$), from $x_0 = 0$, $m_0 = v_0 = 0$; return a NumPy
-   array of the step lengths $|x_t - x_{t-1}|$. With `corrected=False` use $m_t$ and $v_t$ in
+   array of the step lengths $|x_t - x_{t-1}|$, computed in float64 (Python floats are). With `corrected=False` use $m_t$ and $v_t$ in
    place of $\\hat m_t$ and $\\hat v_t$.
 2. Set `sizes_corrected` and `sizes_uncorrected` for ten gradients equal to 0.5, `lr=0.01` and the
    default betas (0.9, 0.999), `eps=1e-8`.
@@ -195,12 +239,15 @@ check_close(step_sizes({lit(mixed)}, 0.1, 0.8, 0.99, 1e-8, True), {lit(step_size
 check_close(step_sizes({lit(mixed)}, 0.1, 0.8, 0.99, 1e-8, False), {lit(step_sizes(mixed, 0.1, 0.8, 0.99, 1e-8, False))},
             "step_sizes for gradients (1, -2, 0.5, 3, -0.1), uncorrected", rtol=1e-8)
 """),
-test("p2_tests_answers", 2, """
+test("p2_tests_factor", 1, """
 check_number(first_step_factor(0.9, 0.999), "first_step_factor(0.9, 0.999)")
-check_one_of(what_goes_wrong, ["a", "b", "c"], "what_goes_wrong")
 """, f"""
 check_close(first_step_factor(0.9, 0.999), {lit(0.1 / math.sqrt(0.001))}, "first_step_factor(0.9, 0.999): m_1 = (1 - beta1) g, v_1 = (1 - beta2) g^2", rtol=1e-8)
-check_close(first_step_factor(0.9, 0.9), {lit(0.1 / math.sqrt(0.1))}, "first_step_factor(0.9, 0.9)", rtol=1e-8)
+check_close(first_step_factor(0.8, 0.9), {lit(0.2 / math.sqrt(0.1))}, "first_step_factor(0.8, 0.9)", rtol=1e-8)
+"""),
+test("p2_tests_letter", 1, """
+check_one_of(what_goes_wrong, ["a", "b", "c"], "what_goes_wrong")
+""", """
 check_equal(what_goes_wrong, "a",
             "what_goes_wrong (compare sizes_uncorrected with sizes_corrected: are the first uncorrected steps larger or smaller?)")
 """),
@@ -219,7 +266,7 @@ $(1-\\beta_2) g_t^2$ per step (with $\\mathrm{sign}(0) = 0$).
 
 1. Write `yogi_second_moment(v, g, beta2)` (numbers in, a number out).
 2. Write `run_online(use_yogi, steps)`: from $x_0 = 0$, $m_0 = v_0 = 0$, with $\\beta_1 = 0$ (so
-   $m_t = g_t$), $\\beta_2 = 0.1$, $\\epsilon = 10^{-8}$ and the step size $\\eta_t = 0.5/\\sqrt{t}$:
+   $m_t = g_t$), $\\beta_2 = 0.2$, $\\epsilon = 10^{-8}$ and the step size $\\eta_t = 0.5/\\sqrt{t}$:
    $x_t = \\mathrm{clip}\\big(x_{t-1} - \\eta_t\\, m_t / (\\sqrt{v_t / (1-\\beta_2^t)} + \\epsilon), -1, 1\\big)$,
    with Adam's $v_t$ or, when `use_yogi` is true, Yogi's. Return the final $x$.
 3. Set `adam_final = run_online(False, 3000)` and `yogi_final = run_online(True, 3000)`, and answer
@@ -236,7 +283,7 @@ def yogi_second_moment(v, g, beta2):
 
 def run_online(use_yogi, steps):
     ### BEGIN SOLUTION
-    beta2, eps, x, v = 0.1, 1e-8, 0.0, 0.0
+    beta2, eps, x, v = 0.2, 1e-8, 0.0, 0.0
     for t in range(1, steps + 1):
         g = 3.0 if t % 3 == 1 else -1.0
         v = yogi_second_moment(v, g, beta2) if use_yogi else beta2 * v + (1 - beta2) * g * g
@@ -259,14 +306,15 @@ check_close(yogi_second_moment(5.0, 1.0, 0.9), 4.9, "yogi_second_moment(5.0, 1.0
 check_close(yogi_second_moment(4.0, -2.0, 0.5), 4.0, "yogi_second_moment(4.0, -2.0, 0.5): v = g^2, so v stays", rtol=1e-9)
 check_close(yogi_second_moment(0.0, 3.0, 0.999), 0.009, "yogi_second_moment(0.0, 3.0, 0.999)", rtol=1e-9)
 """),
-test("p3_tests_online", 2, """
+test("p3_tests_online", 2, f"""
 check_less(0.9, adam_final, "adam_final (Adam should end near the worst point x = 1)")
 check_less(yogi_final, -0.9, "yogi_final (Yogi should end near the minimum x = -1)")
+check_less(adam_final, 1.000001, "adam_final ({CLIP})")
 """, f"""
 check_close(run_online(False, 30), {lit(online(False, 30))}, "run_online(False, 30) (Adam)", rtol=1e-8, atol=1e-12)
 check_close(run_online(True, 30), {lit(online(True, 30))}, "run_online(True, 30) (Yogi)", rtol=1e-8, atol=1e-12)
-check_close(adam_final, {lit(adam_final)}, "adam_final", rtol=1e-6)
-check_close(yogi_final, {lit(yogi_final)}, "yogi_final", rtol=1e-6)
+check_close(adam_final, {lit(adam_final)}, "adam_final ({CLIP})", rtol=1e-6)
+check_close(yogi_final, {lit(yogi_final)}, "yogi_final ({CLIP})", rtol=1e-6)
 """),
 test("p3_tests_answer", 1, """
 check_one_of(why, ["a", "b", "c"], "why")
@@ -275,7 +323,7 @@ check_equal(why, "a", "why (both use the same step size and the same bias correc
             "what differs is how fast v forgets the large gradient)")
 """),
 markdown("p4_text", """
-## Part 4: L2 weight decay versus AdamW (4 points)
+## Part 4: L2 weight decay versus AdamW (5 points)
 
 Weight decay can enter Adam in two ways. **L2** adds $\\lambda x$ to the gradient before the
 moments, so the decay is divided by $\\sqrt{\\hat v}$ like everything else. **Decoupled** decay
@@ -284,13 +332,19 @@ then takes the plain Adam step (this is what `torch.optim.AdamW` does).
 
 1. Write `run_adam(target, x0, steps, lr, weight_decay, decoupled)`: Adam with betas (0.9, 0.999)
    and $\\epsilon = 10^{-8}$ on the loss $\\tfrac12 (x_1 - c)^2$ with $c$ = `target`, where the second
-   weight $x_2$ does not enter the loss (like a weight the data never uses); return the final
-   $(x_1, x_2)$ as a NumPy array. You may use `torch.optim.Adam` and `torch.optim.AdamW`.
+   weight $x_2$ does not enter the loss (like a weight the data never uses); with L2 decay when
+   `decoupled` is false, with decoupled decay when it is true. Return the final $(x_1, x_2)$ as a
+   NumPy array. You may use `torch.optim.Adam` and `torch.optim.AdamW` (float32 is precise enough
+   here).
 2. For `weight_decay` in `(0.1, 0.001)`, run 200 steps with `lr=0.01` from `(0.0, 1.0)` towards
    `target=1.0` and set `x2_l2` and `x2_decoupled` to arrays of the two final values of $x_2$.
-3. Answer `l2_ignores_strength`: `True` if with L2 the final $x_2$ is (nearly) the same for both
-   strengths, and `shrink_decoupled`: the exact factor $x_2$ is multiplied by in 200 decoupled
-   steps with $\\lambda = 0.1$ (a formula)."""),
+3. Answer `l2_strength`: `"a"`: with L2 the final $x_2$ is nearly the same for both strengths,
+   because Adam divides the decay term $\\lambda x_2$ by $\\sqrt{\\hat v} \\approx \\lambda |x_2|$, so
+   $x_2$ moves by about $\\eta$ per step whatever $\\lambda$ is; `"b"`: with L2 the stronger decay
+   ends 100 times closer to zero, as it would with plain gradient descent; `"c"`: with L2, $x_2$
+   does not move, because it does not enter the loss.
+4. Set `halving_steps`: the smallest number of decoupled steps with `lr=0.01` and
+   $\\lambda = 0.1$ after which $x_2$ is at most half its initial value (an integer)."""),
 answer("p4_decay", """
 def run_adam(target, x0, steps, lr, weight_decay, decoupled):
     ### BEGIN SOLUTION
@@ -309,29 +363,36 @@ def run_adam(target, x0, steps, lr, weight_decay, decoupled):
 x2_l2 = np.array([run_adam(1.0, (0.0, 1.0), 200, 0.01, wd, False)[1] for wd in (0.1, 0.001)])
 x2_decoupled = np.array([run_adam(1.0, (0.0, 1.0), 200, 0.01, wd, True)[1] for wd in (0.1, 0.001)])
 print("x2 with L2:", x2_l2, " decoupled:", x2_decoupled)
-l2_ignores_strength = True
-shrink_decoupled = (1 - 0.01 * 0.1) ** 200
+l2_strength = "a"
+halving_steps = math.ceil(math.log(0.5) / math.log(1 - 0.01 * 0.1))
 ### END SOLUTION
 """),
-test("p4_tests_run", 2, """
+test("p4_tests_run", 2, f"""
 final = run_adam(1.0, (0.0, 1.0), 5, 0.01, 0.0, False)
 check_type(final, "sequence", "run_adam(...) (the two final weights)", length=2)
 check_close(final[1], 1.0, "x2 without weight decay (it should not move: it does not enter the loss)")
+check_close(run_adam(1.0, (0.0, 1.0), 1, 0.01, 0.1, True)[1], 0.999, "x2 after one decoupled step ({SWAPPED})")
+check_close(run_adam(1.0, (0.0, 1.0), 1, 0.01, 0.1, False)[1], {lit(l2_one)}, "x2 after one step with L2 decay ({SWAPPED})")
 """, f"""
-check_close(run_adam(-1.0, (2.0, -1.0), 30, 0.05, 0.5, False), {lit(hid_l2)}, "run_adam with L2 decay (30 steps, lr 0.05, weight decay 0.5)", rtol=1e-7)
-check_close(run_adam(-1.0, (2.0, -1.0), 30, 0.05, 0.5, True), {lit(hid_w)}, "run_adam with decoupled decay (30 steps, lr 0.05, weight decay 0.5)", rtol=1e-7)
+check_close(run_adam(-1.0, (2.0, -1.0), 20, 0.05, 0.5, False), {lit(hid_l2)}, "run_adam with L2 decay (20 steps, lr 0.05, weight decay 0.5)", rtol=1e-7)
+check_close(run_adam(-1.0, (2.0, -1.0), 20, 0.05, 0.5, True), {lit(hid_w)}, "run_adam with decoupled decay (20 steps, lr 0.05, weight decay 0.5)", rtol=1e-7)
 """),
-test("p4_tests_compare", 2, """
+test("p4_tests_compare", 1, """
 check_type(x2_l2, "sequence", "x2_l2 (one value per weight decay)", length=2)
 check_type(x2_decoupled, "sequence", "x2_decoupled (one value per weight decay)", length=2)
-check_type(l2_ignores_strength, "bool", "l2_ignores_strength")
-check_number(shrink_decoupled, "shrink_decoupled")
 """, f"""
 check_close(x2_l2, {lit(x2_l2)}, "x2_l2 (weight decay 0.1 and 0.001)", rtol=1e-6)
 check_close(x2_decoupled, {lit(x2_w)}, "x2_decoupled (weight decay 0.1 and 0.001)", rtol=1e-6)
-check_equal(l2_ignores_strength, True, "l2_ignores_strength (compare the two values in x2_l2: Adam divides the L2 "
-            "term by sqrt(v), which is itself proportional to the decay strength)")
-check_close(shrink_decoupled, {lit(0.999 ** 200)}, "shrink_decoupled: each decoupled step multiplies x2 by (1 - lr * weight_decay)", rtol=1e-9)
+"""),
+test("p4_tests_letter", 1, """
+check_one_of(l2_strength, ["a", "b", "c"], "l2_strength")
+""", """
+check_equal(l2_strength, "a", "l2_strength (compare the two values in x2_l2, and what Adam divides the L2 term by)")
+"""),
+test("p4_tests_halving", 1, """
+check_number(halving_steps, "halving_steps (a number of steps)")
+""", f"""
+check_equal(halving_steps, {halving}, "halving_steps: each decoupled step multiplies x2 by (1 - lr * weight_decay); the smallest n with (1 - lr * weight_decay)^n <= 1/2")
 """),
 ]
 
