@@ -83,7 +83,7 @@ def test_a_proof_that_never_uses_orthogonality_is_incomplete():
 
 
 def test_malformed_answers_get_a_message_not_an_exception():
-    for chain in (None, [], [START], [START, "x.T x"], [START, 3]):
+    for chain in (None, [], [START], [START, "x.T x"], [START, 3], [START] * 31):
         report = check_chain(chain)
         assert report.credited == 0 and not report.complete and report.problem
 

@@ -31,6 +31,7 @@ Rules, each with an example of one step (these are not steps of the proof):
 words what each step earns.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -149,9 +150,11 @@ def is_true(expr):
         return False
 
 
+MAX_LENGTH = 30  # expressions in a chain; the proof needs 6
 NORMAL = T(x) * x  # where the rules lead sq_norm(O*x); one definition step from the goal
 
 
+@functools.lru_cache(maxsize=256)
 def distance(expr, limit=12, budget=4000):
     """The fewest rule steps from ``expr`` to ``sq_norm(x)``, each step simplifying
     (a rule applied as :func:`rewrites` finds it) except the last one, which folds
@@ -230,6 +233,9 @@ def check_chain(chain):
     report = ProofReport()
     if not isinstance(chain, (list, tuple)) or len(chain) < 2:
         report.problem = "the proof should be a list of at least two sympy expressions"
+        return report
+    if len(chain) > MAX_LENGTH:
+        report.problem = f"the proof should have at most {MAX_LENGTH} expressions, not {len(chain)}"
         return report
     if not all(_is_expression(e) for e in chain):
         report.problem = "every entry of the proof should be a sympy expression built from O, x, Id, T, sq_norm"
