@@ -319,6 +319,7 @@ reason = "b"
 """),
 test("p4_tests_gradient", 1, """
 check_close(rotated_gradient(0.0, 0.0), [0.0, 0.0], "the gradient at the minimum")
+check_close(rotated_gradient(0.0, 1.0), [-3.8, 4.2], "the gradient of f_R at (0, 1) (differentiate: the derivative of 0.1 u^2 is 0.2 u u')")
 """, """
 check_close(rotated_gradient(1.0, 0.0), [4.2, -3.8], "the gradient of f_R at (1, 0)", rtol=1e-9)
 check_close(rotated_gradient(-5.0, -2.0), [-13.4, 10.6], "the gradient of f_R at (-5, -2)", rtol=1e-9)

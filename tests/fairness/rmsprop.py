@@ -227,6 +227,27 @@ gamma_one = "b"
 gamma_zero = "b"
 """
 
+HALVED_GRADIENT = """
+def rotated_gradient(x1, x2):
+    return 0.1 * (x1 + x2) + 2 * (x1 - x2), 0.1 * (x1 + x2) - 2 * (x1 - x2)
+
+
+def rmsprop_distance(gradient, steps, lr=0.4, gamma=0.9, eps=1e-6):
+    x, s = np.array([-5.0, -2.0]), np.zeros(2)
+    for _ in range(steps):
+        g = np.array(gradient(*x))
+        s = gamma * s + (1 - gamma) * g * g
+        x = x - lr * g / (np.sqrt(s) + eps)
+    return np.linalg.norm(x)
+
+
+dist_axis = rmsprop_distance(lambda a, b: (0.2 * a, 4 * b), 20)
+dist_rotated = rmsprop_distance(rotated_gradient, 20)
+distance_ratio = dist_rotated / dist_axis
+rotation_hurts = distance_ratio > 10
+reason = "b"
+"""
+
 RATIO_UPSIDE_DOWN = """
 def rotated_gradient(x1, x2):
     return 0.2 * (x1 + x2) + 4 * (x1 - x2), 0.2 * (x1 + x2) - 4 * (x1 - x2)
@@ -289,6 +310,10 @@ VARIANTS = [
           visible={"p2_tests_last_needed": "last_needed(0.5, 0.9)"}, p2_weights=FLOOR_NOT_CEIL),
     wrong("gamma-one-is-adagrad", "gamma = 1 read as Adagrad", "p3_tests_gamma_one",
           says={"p3_tests_gamma_one": "denominator"}, p3_extremes=ADAGRAD_LETTER),
+    wrong("halved-gradient", "the coefficients of f_R, not its derivatives (RMSProp does not "
+          "notice the scale, so only the gradient cell is lost)", "p4_tests_gradient",
+          says={"p4_tests_gradient": "the gradient of f_R"},
+          visible={"p4_tests_gradient": "the gradient of f_R at (0, 1)"}, p4_rotated=HALVED_GRADIENT),
     wrong("ratio-upside-down", "dist_axis / dist_rotated", "p4_tests_ratio",
           says={"p4_tests_ratio": "distance_ratio"}, p4_rotated=RATIO_UPSIDE_DOWN),
 ]
