@@ -95,8 +95,9 @@ cells = [
         Write `heavy_ball(f_grad, x0, lr, beta, steps)`: start at `x0` (two floats) with
         velocity $v_0 = 0$ and take `steps` steps
         $v \\leftarrow \\beta v + \\nabla f(x)$, $x \\leftarrow x - \\eta v$, where
-        `f_grad(x1, x2)` returns the pair of partial derivatives. Return a NumPy array of shape
-        `(steps + 1, 2)` with every point, `x0` first (float64 or float32).
+        `f_grad(x1, x2)` returns the pair of partial derivatives. Return every point, `x0`
+        first, as an array of shape `(steps + 1, 2)`: a NumPy array (float64 or float32), a
+        tensor or a list of pairs.
         """),
     answer("p1_heavy_ball", """
         def heavy_ball(f_grad, x0, lr, beta, steps):
@@ -113,7 +114,7 @@ cells = [
         """),
     tests("p1_tests_visible", 1, f"""
         _path = heavy_ball(lambda x1, x2: (0.2 * x1, 4 * x2), (-5.0, -2.0), 0.6, 0.5, 20)
-        check_type(_path, "ndarray", "heavy_ball(..., steps=20) (a NumPy array of shape (steps + 1, 2))", shape=(21, 2))
+        check_type(_path, "sequence", "heavy_ball(..., steps=20) (an array of shape (steps + 1, 2))", shape=(21, 2))
         check_close(_path[0], [-5.0, -2.0], {IN_PLACE!r})
         check_close(_path[1], [-4.4, 2.8], "the first heavy-ball step: from v = 0 it is a plain gradient step, x0 - lr grad f(x0)")
         _path = heavy_ball(lambda x1, x2: (x1, x2), (1.0, -2.0), 0.25, 0.5, 2)
@@ -224,11 +225,11 @@ cells = [
         ### END SOLUTION
         """),
     test("p3_tests_matrix", 1, """
-        check_close(momentum_matrix(0.1, 0.0, 1.0), [[0.9, 0.0], [1.0, 0.0]], "the matrix without momentum, lr 0.1, lambda 1 (the state is (x, v): the first row gives x', the second v')")
+        check_close(momentum_matrix(0.1, 0.0, 1.0), [[0.9, 0.0], [1.0, 0.0]], "the matrix without momentum, lr 0.1, lambda 1 (the state is (x, v): the first row gives x', the second v'; x' = x - lr v' uses the new velocity v')")
         check_close(momentum_matrix(0.5, 0.5, 1.0), [[0.5, -0.25], [1.0, 0.5]], "the matrix for lr 0.5, beta 0.5, lambda 1 (the state is (x, v); x' = x - lr v' uses the new velocity v')")
         """, """
-        check_close(momentum_matrix(0.6, 0.5, 4.0), [[-1.4, -0.3], [4.0, 0.5]], "the matrix for lr 0.6, beta 0.5, lambda 4 (the state is (x, v))", rtol=1e-9)
-        check_close(momentum_matrix(0.05, 0.9, 10.0), [[0.5, -0.045], [10.0, 0.9]], "the matrix for lr 0.05, beta 0.9, lambda 10 (the state is (x, v))", rtol=1e-9)
+        check_close(momentum_matrix(0.6, 0.5, 4.0), [[-1.4, -0.3], [4.0, 0.5]], "the matrix for lr 0.6, beta 0.5, lambda 4 (the state is (x, v); x' uses the new velocity v')", rtol=1e-9)
+        check_close(momentum_matrix(0.05, 0.9, 10.0), [[0.5, -0.045], [10.0, 0.9]], "the matrix for lr 0.05, beta 0.9, lambda 10 (the state is (x, v); x' uses the new velocity v')", rtol=1e-9)
         """),
     test("p3_tests_radius", 1, """
         check_close(spectral_radius(np.array([[0.5, 0.0], [0.0, -2.0]])), 2.0, "the spectral radius of diag(0.5, -2) (the largest absolute value: a negative eigenvalue counts by its size)")

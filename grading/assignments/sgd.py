@@ -103,8 +103,8 @@ cells = [
         the stochastic gradient is the true gradient plus that row,
         $g_t = \\nabla f(x_t) + \\xi_t$, and $x_{t+1} = x_t - \\eta(t)\\, g_t$, where `lr(t)` gives
         $\\eta(t)$ and `f_grad(x1, x2)` returns the pair of partial derivatives.
-        Return a NumPy array of shape `(steps + 1, 2)` with all the points, `x0` first
-        (float64 or float32).
+        Return all the points, `x0` first, as an array of shape `(steps + 1, 2)`: a NumPy
+        array (float64 or float32), a tensor or a list of pairs.
         """),
     answer("p1_sgd_trace", """
         def sgd_trace(f_grad, x0, lr, noise):
@@ -118,7 +118,7 @@ cells = [
         """),
     test("p1_tests_visible", 1, f"""
         _trace = sgd_trace(lambda x1, x2: (2 * x1, 4 * x2), (1.0, 1.0), lambda t: 0.1, np.zeros((3, 2)))
-        check_type(_trace, "ndarray", "sgd_trace(...) with 3 rows of noise (a NumPy array of shape (steps + 1, 2))", shape=(4, 2))
+        check_type(_trace, "sequence", "sgd_trace(...) with 3 rows of noise (an array of shape (steps + 1, 2))", shape=(4, 2))
         check_close(_trace[0], [1.0, 1.0], {IN_PLACE!r})
         check_close(_trace[1], [0.8, 0.6], "the first step without noise")
         _trace = sgd_trace(lambda x1, x2: (2 * x1, 4 * x2), (1.0, 1.0), lambda t: 0.1 * (t + 1), np.zeros((1, 2)))

@@ -14,7 +14,7 @@ def heavy_ball(f_grad, x0, lr, beta, steps):
         x.grad = torch.tensor([g1, g2], dtype=x.dtype)
         opt.step()
         path.append(x.detach().clone())
-    return torch.stack(path).numpy()
+    return torch.stack(path)
 """
 
 P1_SIGN = """
@@ -28,7 +28,7 @@ def heavy_ball(f_grad, x0, lr, beta, steps):
         v1, v2 = beta * v1 - lr * g1, beta * v2 - lr * g2
         x1, x2 = x1 + v1, x2 + v2
         path.append((x1, x2))
-    return np.array(path)
+    return path
 """
 
 P1_NUMPY = """
@@ -222,12 +222,12 @@ steps_momentum = steps_needed(heavy_ball_rate(1.0, 100.0), 1e-3)
 """
 
 VARIANTS = [
-    correct("torch-sgd-float32", "torch.optim.SGD(momentum=beta) on a float32 tensor, NumPy "
+    correct("torch-sgd-float32", "torch.optim.SGD(momentum=beta) on a float32 tensor (returned as a tensor), NumPy "
             "weights, the chapter's matrix reordered with np.flip, a NumPy array of stable betas, "
             "optimal_parameters for the rate, steps by repeated multiplication",
             p1_heavy_ball=P1_TORCH, p2_effective=P2_NUMPY, p3_stability=P3_LIBRARY,
             p4_rates=P4_LIBRARY),
-    correct("sign-convention-bisection", "v = beta v - lr g, x = x + v in plain floats, the "
+    correct("sign-convention-bisection", "v = beta v - lr g, x = x + v in plain floats (returned as a list of pairs), the "
             "effective rate as a summed series, the spectral radius from the characteristic "
             "polynomial, the stable rate by bisection, a tuple, the heavy-ball rate as the spectral "
             "radius at the best parameters (a double root)",
@@ -286,6 +286,11 @@ def heavy_ball(f_grad, x0, lr, beta, steps):
           says={"p3_tests_matrix": "(x, v)"}, visible={"p3_tests_matrix": "(x, v)"},
           p3_stability=P3_TORCH.replace("[[1 - lr * lam, -lr * beta], [lam, beta]]",
                                         "[[beta, lam], [-lr * beta, 1 - lr * lam]]")),
+    wrong("matrix-old-velocity", "x' = x - lr v with the old velocity, which also makes every "
+          "beta look unstable", ("p3_tests_matrix", "p3_tests_stable"),
+          says={"p3_tests_matrix": "new velocity"}, visible={"p3_tests_matrix": "new velocity"},
+          p3_stability=P3_TORCH.replace("[[1 - lr * lam, -lr * beta], [lam, beta]]",
+                                        "[[1.0, -lr], [lam, beta]]")),
     wrong("radius-real-part", "the largest eigenvalue, not the largest absolute value, which also "
           "makes every beta look stable", ("p3_tests_radius", "p3_tests_stable"),
           says={"p3_tests_radius": "absolute value"}, visible={"p3_tests_radius": "absolute value"},

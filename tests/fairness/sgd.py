@@ -24,7 +24,7 @@ def sgd_trace(f_grad, x0, lr, noise):
         g = torch.stack([torch.as_tensor(d, dtype=torch.float64) for d in f_grad(x[0], x[1])])
         x = x - lr(t) * (g + xi[t])
         path.append(x.clone())
-    return torch.stack(path).numpy()
+    return torch.stack(path)
 """
 
 P1_LIST = """
@@ -35,7 +35,7 @@ def sgd_trace(f_grad, x0, lr, noise):
         g = f_grad(x[0], x[1])
         x = [x[i] - lr(t) * (g[i] + row[i]) for i in range(2)]
         rows.append(x)
-    return np.array(rows)
+    return rows
 """
 
 P2_LOOPS = """
@@ -226,12 +226,12 @@ VARIANTS = [
             "by example and returned as a list with a float",
             p1_sgd_trace=P1_FLOAT32, p2_schedules=P2_LOOPS, p3_noise_floor=P3_SIMPLIFIED,
             p4_sampling=P4_LOOPS, p5_minibatch=P5_LOOPS),
-    correct("torch-schedulers", "torch tensors for the trace, torch.optim.lr_scheduler (StepLR, "
+    correct("torch-schedulers", "torch tensors for the trace (returned as a tensor), torch.optim.lr_scheduler (StepLR, "
             "CosineAnnealingLR) for the schedules, the variance as a fixed-point iteration, NumPy "
             "scalars, the gradient as a mean over examples",
             p1_sgd_trace=P1_TORCH, p2_schedules=P2_TORCH, p3_noise_floor=P3_FIXED_POINT,
             p4_sampling=P4_NUMPY, p5_minibatch=P5_MEAN),
-    correct("literal-lists", "Python lists for the trace, formulas transcribed as printed, "
+    correct("literal-lists", "Python lists for the trace (returned as a list of pairs), formulas transcribed as printed, "
             "the distinct examples counted by their growth per draw, the gradient in NumPy",
             p1_sgd_trace=P1_LIST, p2_schedules=P2_LITERAL, p3_noise_floor=P3_NUMPY,
             p4_sampling=P4_GROWTH, p5_minibatch=P5_NUMPY),
