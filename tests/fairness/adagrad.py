@@ -186,6 +186,23 @@ R = rotation_matrix(45)
 H_rot = R @ H @ R.T
 """
 
+UNROTATED_START = """
+def run_adagrad(hessian, x0, lr, steps=20, eps=1e-10):
+    x, s = np.array(x0, dtype=float), np.zeros(len(x0))
+    for _ in range(steps):
+        g = hessian @ x
+        s += g * g
+        x = x - lr * g / (np.sqrt(s) + eps)
+    return x, s
+
+
+x_axis, s_axis = run_adagrad(H, [-5.0, -2.0], lr=2.0)
+x_rot, s_rot = run_adagrad(H_rot, [-5.0, -2.0], lr=2.0)
+dist_axis, dist_rotated = np.linalg.norm(x_axis), np.linalg.norm(x_rot)
+eff_lr_axis = 2.0 / (np.sqrt(s_axis) + 1e-10)
+eff_lr_rotated = 2.0 / (np.sqrt(s_rot) + 1e-10)
+"""
+
 RATIO_UPSIDE_DOWN = """
 adagrad_rotation_invariant = False
 why = "b"
@@ -266,6 +283,9 @@ VARIANTS = [
           ["p2_tests_rotation", "p2_tests_distances", "p2_tests_effective_lr", "p2_tests_ratio"],
           says={"p2_tests_rotation": "radians"}, visible={"p2_tests_rotation": "radians"},
           p2_rotation=DEGREES_CALLED),
+    wrong("unrotated-start", "the rotated run starts at x0 instead of R x0",
+          ["p2_tests_distances", "p2_tests_effective_lr", "p2_tests_ratio"],
+          says={"p2_tests_distances": "from R (-5, -2)"}, p2_run=UNROTATED_START),
     wrong("ratio-upside-down", "dist_axis / dist_rotated", "p2_tests_ratio",
           says={"p2_tests_ratio": "distance_ratio"}, p2_answer=RATIO_UPSIDE_DOWN),
     wrong("wrong-letter", "the rotation changes the eigenvalues", "p2_tests_why",
