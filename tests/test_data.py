@@ -70,3 +70,23 @@ def test_digits_are_offline_and_split():
     assert X_train.shape[1] == 64 and len(X_train) + len(X_test) == 1797
     assert 0.0 <= float(X_train.min()) and float(X_train.max()) <= 1.0
     assert set(y_test.tolist()) == set(range(10))
+
+
+def test_zipf_frequencies_fall_as_one_over_rank():
+    p = data.zipf_frequencies(d=100, exponent=1.0, highest=0.5)
+    assert p.shape == (100,) and float(p[0]) == 0.5
+    assert float(p[9]) == pytest.approx(0.05) and float(p[-1]) == pytest.approx(0.005)
+    assert bool((p[1:] < p[:-1]).all())
+    assert float(data.zipf_frequencies(d=3, highest=2.0)[0]) == 1.0  # capped at always present
+
+
+def test_sparse_classification_follows_given_frequencies():
+    p = data.zipf_frequencies(d=20)
+    X, y = data.sparse_classification(n=20000, d=20, seed=3, frequencies=p)
+    seen = (X != 0).float().mean(dim=0)
+    assert seen[0].item() == pytest.approx(0.5, abs=0.02)
+    assert seen[-1].item() == pytest.approx(0.025, abs=0.005)
+    X2, y2 = data.sparse_classification(n=20000, d=20, seed=3, frequencies=p)
+    assert torch.equal(X, X2) and torch.equal(y, y2)
+    with pytest.raises(ValueError):
+        data.sparse_classification(n=10, d=5, frequencies=p)

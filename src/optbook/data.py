@@ -112,15 +112,36 @@ def get_data_ch11(batch_size=10, n=1500):
     return load_array((features, target), batch_size, is_train=True), features.shape[1]
 
 
-def sparse_classification(n=1000, d=100, sparsity=0.95, seed=0):
+def zipf_frequencies(d=100, exponent=1.0, highest=0.5):
+    """How often each of ``d`` features is non-zero: ``highest / j**exponent`` for feature j = 1..d.
+
+    Zipf's law, as for words in text: a few features appear in a large share of
+    the examples and most appear rarely. With the defaults the first feature is
+    present in half of the examples and the last in one in two hundred.
+    Returns a float64 tensor, most frequent feature first.
+    """
+    ranks = torch.arange(1, d + 1, dtype=torch.float64)
+    return torch.clamp(highest / ranks ** exponent, max=1.0)
+
+
+def sparse_classification(n=1000, d=100, sparsity=0.95, seed=0, frequencies=None):
     """Binary labels from a random linear rule on features that are mostly zero.
 
-    Each of the n x d entries is zero with probability ``sparsity`` and
-    standard normal otherwise; y = 1 where x . w > 0 for a random w.
+    Feature j is non-zero with probability ``frequencies[j]`` (for example
+    :func:`zipf_frequencies`), or, without ``frequencies``, every feature with
+    probability ``1 - sparsity``; a non-zero entry is standard normal.
+    y = 1 where x . w > 0 for a random w, so every feature, common or rare,
+    is equally informative when it is present.
     Returns float32 features (n, d) and int64 labels (n,).
     """
     generator = torch.Generator().manual_seed(seed)
-    present = torch.rand(n, d, generator=generator) >= sparsity
+    if frequencies is None:
+        present = torch.rand(n, d, generator=generator) >= sparsity
+    else:
+        frequencies = torch.as_tensor(frequencies, dtype=torch.float64)
+        if frequencies.shape != (d,):
+            raise ValueError(f"frequencies has shape {tuple(frequencies.shape)}, not ({d},)")
+        present = torch.rand(n, d, generator=generator, dtype=torch.float64) < frequencies
     features = torch.randn(n, d, generator=generator) * present
     weights = torch.randn(d, generator=generator)
     labels = (features @ weights > 0).long()
