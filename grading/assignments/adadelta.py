@@ -293,7 +293,8 @@ markdown("p4_text", """
 
 Write `steps_to_reach(rho, tol=0.01, eps=1e-6)`: the number of Adadelta steps, on
 $f(x) = \\tfrac12 (x-1)^2$ from $x_0 = 0$, until $|x_t - 1| <$ `tol` for the first time (an integer;
-count from 1). Then set `fastest_rho` to the value among `[0.5, 0.9, 0.95, 0.99]` that needs the
+count from 1). Use one run that stops there: running again from $x_0$ for every candidate count
+takes too long for the grader's time limit. Then set `fastest_rho` to the value among `[0.5, 0.9, 0.95, 0.99]` that needs the
 fewest steps."""),
 answer("p4_rho", """
 def steps_to_reach(rho, tol=0.01, eps=1e-6):
