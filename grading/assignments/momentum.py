@@ -36,6 +36,9 @@ def _heavy_ball(grad, x0, lr, beta, steps):
     return out
 
 
+EFF_CASES = [(0.1, 0.9, 10), (0.01, 0.99, 1000), (0.6, 0.25, 3), (0.2, 0.0, 5)]
+REF_EFF = [lr * sum(b ** k for k in range(t)) for lr, b, t in EFF_CASES]
+
 ILL = lambda x1, x2: (0.2 * x1, 4 * x2)  # noqa: E731
 REF_HB = _heavy_ball(ILL, (-5.0, -2.0), 0.6, 0.5, 20)
 REF_HB2 = _heavy_ball(lambda x1, x2: (2 * x1, 4 * x2), (1.0, -1.0), 0.05, 0.9, 8)
@@ -141,9 +144,11 @@ cells = [
 
         * `gradient_weights(beta, t)`: the weights $w_1, w_2, \\dots, w_t$ of $g_1, g_2, \\dots, g_t$
           in $v_t$, **oldest first** (a list or array of `t` floats);
-        * `effective_lr(lr, beta)`: the step length per unit gradient once the gradient has been
-          constant for a long time;
-        * `beta_for(lr, target)`: the $\\beta$ that makes the effective learning rate equal `target`.
+        * `effective_lr(lr, beta, t)`: the step length per unit gradient at step $t$, $\\|x_t - x_{t-1}\\| / \\|g\\|$,
+          when every gradient so far was the same $g$ (from $v_0 = 0$); for large $t$ it
+          approaches the chapter's long-run value;
+        * `beta_for(lr, target)`: the $\\beta$ whose long-run effective learning rate ($t \\to \\infty$)
+          equals `target`.
         """),
     answer("p2_effective", """
         def gradient_weights(beta, t):
@@ -152,9 +157,9 @@ cells = [
             ### END SOLUTION
 
 
-        def effective_lr(lr, beta):
+        def effective_lr(lr, beta, t):
             ### BEGIN SOLUTION
-            return lr / (1 - beta)
+            return lr * (1 - beta ** t) / (1 - beta)
             ### END SOLUTION
 
 
@@ -170,11 +175,11 @@ cells = [
         check_close(gradient_weights(0.3, 1), [1.0], "the weight of g_1 in v_1")
         """),
     test("p2_tests_effective", 1, """
-        check_close(effective_lr(0.1, 0.0), 0.1, "the effective learning rate without momentum")
-        check_close(effective_lr(0.1, 0.5), 0.2, "the effective learning rate for lr 0.1, beta 0.5 (the step per unit gradient once v has settled: momentum makes it longer)")
-        """, """
-        check_close([effective_lr(0.1, 0.9), effective_lr(0.01, 0.99), effective_lr(0.6, 0.25)], [1.0, 1.0, 0.8],
-                    "the effective learning rates (the step per unit gradient once v has settled)", rtol=1e-9)
+        check_close(effective_lr(0.1, 0.5, 1), 0.1, "effective_lr(0.1, 0.5, 1) (momentum builds up from v_0 = 0: step 1 is a plain gradient step)")
+        check_close(effective_lr(0.1, 0.5, 2), 0.15, "effective_lr(0.1, 0.5, 2) (momentum builds up from v_0 = 0: v_2 = beta g + g)")
+        """, f"""
+        check_close([effective_lr(*c) for c in {EFF_CASES!r}], {lit(REF_EFF)},
+                    "the effective learning rates at step t (momentum builds up from v_0 = 0)", rtol=1e-9)
         """),
     test("p2_tests_beta", 1, """
         check_close(beta_for(0.1, 0.2), 0.5, "beta_for(0.1, 0.2), the momentum that doubles the effective learning rate")

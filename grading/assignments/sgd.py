@@ -54,9 +54,26 @@ WARM_TS = (0, 1, 2, 4, 5, 6, 9)
 REF_WARM = [_warmup(lambda t: 0.3 / (t + 1), 5)(t) for t in WARM_TS]
 REF_WARM_2 = [_warmup(lambda t: 0.8 * 0.7 ** t, 3)(t) for t in (0, 2, 3, 4)]
 
-VAR_CASES = [(0.1, 2.0, 0.5), (0.01, 1.0, 3.0), (0.5, 0.4, 1.0)]
-REF_VAR = [e * e * s * s / (1 - (1 - e * a) ** 2) for e, a, s in VAR_CASES]
-REF_RATIO = (0.005 ** 2 / (1 - 0.995 ** 2)) / (0.01 ** 2 / (1 - 0.99 ** 2))
+
+
+def _variance_after(eta, a, sigma, t, v0):
+    v = v0
+    for _ in range(t):
+        v = (1 - eta * a) ** 2 * v + eta ** 2 * sigma ** 2
+    return v
+
+
+def _stationary(eta, a, sigma):
+    return eta * sigma ** 2 / (a * (2 - eta * a))
+
+
+VAR_CASES = [(0.1, 2.0, 0.5, 5, 1.0), (0.01, 1.0, 3.0, 200, 0.0), (0.5, 0.4, 1.0, 0, 2.0),
+             (0.3, 1.0, 1.0, 5000, 4.0), (1.5, 1.0, 0.5, 7, 0.2)]
+REF_VAR = [_variance_after(*c) for c in VAR_CASES]
+ETA_CASES = [(1.0, 1.0, 0.01), (2.0, 0.5, 0.3), (0.4, 3.0, 50.0)]
+REF_ETA = [2 * v * a / (s * s + v * a * a) for a, s, v in ETA_CASES]
+assert all(abs(_stationary(e, a, s) - v) < 1e-12 * v for e, (a, s, v) in zip(REF_ETA, ETA_CASES))
+REF_RATIO = _stationary(0.005, 1.0, 1.0) / _stationary(0.01, 1.0, 1.0)
 
 X = [[1.0, 2.0], [0.5, -1.0], [-1.5, 0.3], [2.0, 0.0]]
 Y = [1.0, -2.0, 0.5, 3.0]
@@ -74,6 +91,9 @@ def _mb_grad(w, b, xs, ys):
 
 
 REF_GRAD = _mb_grad(W, B, X, Y)
+BATCH_CASES = [(2.0, 0.3), (1.0, 0.07), (3.0, 1.1), (0.5, 0.6)]
+REF_BATCH = [math.ceil((s / t) ** 2) for s, t in BATCH_CASES]
+assert all(abs((s / t) ** 2 - round((s / t) ** 2)) > 0.05 for s, t in BATCH_CASES)  # no tie
 REF_GRAD_2 = _mb_grad(W, B, X[1:3], Y[1:3])
 
 
@@ -90,8 +110,8 @@ IN_PLACE = ("the first row (x0 itself: if it moved, a later step changed the sto
 cells = [
     intro("Assignment: stochastic gradient descent", "sgd", """
         Five parts: (1) gradient descent with noisy gradients, (2) learning-rate schedules,
-        (3) why a constant learning rate stalls at a noise floor, (4) sampling with
-        replacement, and (5) the minibatch gradient of a linear model.
+        (3) how a constant learning rate stalls at a noise floor, (4) sampling with
+        replacement, and (5) the minibatch gradient of a linear model and its noise.
         """),
     setup(SETUP_IMPORTS),
 
@@ -197,47 +217,57 @@ cells = [
     markdown("p3_text", """
         ## Part 3: the noise floor of a constant learning rate (4 points)
 
-        On $f(x) = \\tfrac{a}{2}x^2$ with gradient noise of variance $\\sigma^2$,
-        SGD with constant $\\eta$ is $x_{t+1} = (1 - \\eta a)x_t - \\eta\\xi_t$. Its variance settles at
-        the value $v$ with $v = (1-\\eta a)^2 v + \\eta^2\\sigma^2$. Write `stationary_variance(eta, a, sigma)`
-        (solve that equation exactly, no approximation), and set
+        On $f(x) = \\tfrac{a}{2}x^2$ with gradient noise of variance $\\sigma^2$ (independent from
+        step to step), SGD with constant $\\eta$ is $x_{t+1} = (1 - \\eta a)x_t - \\eta\\xi_t$, so
+        $\\operatorname{Var}(x_{t+1}) = (1-\\eta a)^2 \\operatorname{Var}(x_t) + \\eta^2\\sigma^2$. The chapter
+        finds the stationary variance it settles at. Write
 
-        * `halving_ratio` to the ratio of the stationary variances for $\\eta = 0.005$ and
-          $\\eta = 0.01$ (the one for 0.005 divided by the one for 0.01) when $a = 1$, $\\sigma = 1$
-          (compute it with your function);
-        * `floor_answer`: with a constant learning rate SGD on noisy gradients
-          "a": converges to the minimizer; "b": keeps fluctuating around it, at a level that
-          shrinks roughly in proportion to $\\eta$; "c": diverges for every $\\eta$.
+        * `variance_after(eta, a, sigma, t, v0)`: $\\operatorname{Var}(x_t)$ after `t` steps when
+          $\\operatorname{Var}(x_0) = $ `v0` (for `t = 0` it is `v0`);
+        * `eta_for_variance(a, sigma, target)`: the constant learning rate $\\eta$, with
+          $0 < \\eta a < 2$, whose stationary variance equals `target`;
+
+        and set `halving_ratio` to the stationary variance for $\\eta = 0.005$ divided by the one for
+        $\\eta = 0.01$, when $a = 1$, $\\sigma = 1$ (exactly, not the chapter's approximation).
         """),
     answer("p3_noise_floor", """
-        def stationary_variance(eta, a, sigma):
+        def variance_after(eta, a, sigma, t, v0):
             ### BEGIN SOLUTION
-            return eta ** 2 * sigma ** 2 / (1 - (1 - eta * a) ** 2)
+            q = (1 - eta * a) ** 2
+            stationary = eta ** 2 * sigma ** 2 / (1 - q)
+            return stationary + q ** t * (v0 - stationary)
+            ### END SOLUTION
+
+
+        def eta_for_variance(a, sigma, target):
+            ### BEGIN SOLUTION
+            # target = eta sigma^2 / (a (2 - eta a)), solved for eta
+            return 2 * target * a / (sigma ** 2 + target * a ** 2)
             ### END SOLUTION
 
 
         ### BEGIN SOLUTION
-        halving_ratio = stationary_variance(0.005, 1.0, 1.0) / stationary_variance(0.01, 1.0, 1.0)
-        floor_answer = "b"
+        halving_ratio = (0.005 / (2 - 0.005)) / (0.01 / (2 - 0.01))
         ### END SOLUTION
         """),
-    test("p3_tests_variance", 2, """
-        check_close(stationary_variance(1.0, 1.0, 1.0), 1.0, "the stationary variance for eta = a = sigma = 1 (solve v = (1 - eta a)^2 v + eta^2 sigma^2 exactly)")
-        check_close(stationary_variance(0.5, 1.0, 1.0), 1 / 3, "the stationary variance for eta = 0.5, a = sigma = 1 (solve v = (1 - eta a)^2 v + eta^2 sigma^2 exactly)")
+    test("p3_tests_variance", 1, """
+        check_close(variance_after(0.5, 1.0, 1.0, 1, 0.0), 0.25, "the variance after 1 step from a fixed start (v0 = 0), eta = 0.5, a = sigma = 1: only the noise eta xi_0 counts")
+        check_close(variance_after(0.5, 1.0, 2.0, 2, 4.0), 1.5, "the variance after 2 steps from v0 = 4, eta = 0.5, a = 1, sigma = 2 (each step: v -> (1 - eta a)^2 v + eta^2 sigma^2)")
         """, f"""
-        check_close([stationary_variance(e, a, s) for e, a, s in {VAR_CASES!r}], {lit(REF_VAR)},
-                    "the stationary variances (solve v = (1 - eta a)^2 v + eta^2 sigma^2 exactly)", rtol=1e-9)
+        check_close([variance_after(*c) for c in {VAR_CASES!r}], {lit(REF_VAR)},
+                    "the variances after t steps (each step: v -> (1 - eta a)^2 v + eta^2 sigma^2)", rtol=1e-9)
+        """),
+    test("p3_tests_eta", 2, """
+        check_close(eta_for_variance(1.0, 1.0, 1.0), 1.0, "eta_for_variance(1, 1, 1) (the rate whose stationary variance is 1: the exact one, not the approximation eta sigma^2 / (2 a))")
+        """, f"""
+        check_close([eta_for_variance(*c) for c in {ETA_CASES!r}], {lit(REF_ETA)},
+                    "the learning rates for the target stationary variances (the exact stationary variance, not the approximation eta sigma^2 / (2 a))", rtol=1e-8)
         """),
     test("p3_tests_ratio", 1, """
         check_less(halving_ratio, 1.0, "halving_ratio (the variance for eta = 0.005 divided by the one for eta = 0.01: the smaller rate has the smaller variance)")
         """, f"""
         check_close(halving_ratio, {lit(REF_RATIO)},
-                    "halving_ratio (the variance for eta = 0.005 divided by the one for eta = 0.01, computed with stationary_variance)", rtol=1e-9)
-        """),
-    test("p3_tests_floor", 1, """
-        check_one_of(floor_answer, ["a", "b", "c"], "floor_answer (a letter)")
-        """, """
-        check_equal(floor_answer, "b", "floor_answer (what SGD with a constant learning rate does on noisy gradients)")
+                    "halving_ratio (the variance for eta = 0.005 divided by the one for eta = 0.01, exactly, not the approximation eta sigma^2 / (2 a))", rtol=1e-9)
         """),
 
     markdown("p4_text", """
@@ -296,9 +326,10 @@ cells = [
         $L = \\frac{1}{|B|}\\sum_{i \\in B} \\tfrac12(\\hat y_i - y_i)^2$ over a minibatch $B$, write
         `minibatch_grad(w, b, X, y)` returning the pair `(grad_w, grad_b)` (a tensor of the shape
         of `w` and a scalar tensor or number) for the rows `X`, `y` of the minibatch
-        (float64 tensors). Use the formula, not autograd. Then set `batch_variance_answer`: the
-        variance of a minibatch gradient of $|B|$ examples drawn independently scales like
-        "a": $1/|B|$; "b": $1/\\sqrt{|B|}$; "c": it does not depend on $|B|$.
+        (float64 tensors). Use the formula, not autograd. Then write `batch_needed(sigma, target)`:
+        the smallest batch size $|B|$ whose minibatch gradient has a standard deviation of at most
+        `target`, when the examples are drawn independently and the gradient of one example has
+        standard deviation `sigma`.
         """),
     answer("p5_minibatch", """
         def minibatch_grad(w, b, X, y):
@@ -308,9 +339,10 @@ cells = [
             ### END SOLUTION
 
 
-        ### BEGIN SOLUTION
-        batch_variance_answer = "a"
-        ### END SOLUTION
+        def batch_needed(sigma, target):
+            ### BEGIN SOLUTION
+            return math.ceil((sigma / target) ** 2)
+            ### END SOLUTION
         """),
     test("p5_tests_visible", 1, """
         _gw, _gb = minibatch_grad(torch.zeros(2, dtype=torch.float64), torch.tensor(0.0, dtype=torch.float64),
@@ -328,10 +360,11 @@ cells = [
         _gw, _gb = minibatch_grad(_w, _b, _X[1:3], _y[1:3])
         check_close(list(_gw) + [_gb], {lit(REF_GRAD_2)}, "(grad_w, grad_b) on the batch of rows 1 and 2 (the mean over the batch)", rtol=1e-9)
         """),
-    test("p5_tests_variance", 1, """
-        check_one_of(batch_variance_answer, ["a", "b", "c"], "batch_variance_answer (a letter)")
-        """, """
-        check_equal(batch_variance_answer, "a", "batch_variance_answer (how the variance of a minibatch gradient scales with |B|)")
+    test("p5_tests_batch", 1, """
+        check_equal(batch_needed(1.0, 0.4), 7, "batch_needed(1.0, 0.4) (the standard deviation, not the variance, of the minibatch gradient at most target; a whole batch, rounded up)")
+        """, f"""
+        check_equal([batch_needed(s, t) for s, t in {BATCH_CASES!r}], {REF_BATCH!r},
+                    "the smallest batch sizes (the standard deviation of the minibatch gradient at most target)")
         """),
 ]
 

@@ -48,8 +48,8 @@ def gradient_weights(beta, t):
     return beta ** np.arange(t - 1, -1, -1)
 
 
-def effective_lr(lr, beta):
-    return np.float64(lr) / (1.0 - beta)
+def effective_lr(lr, beta, t):
+    return np.float64(lr) * np.sum(beta ** np.arange(t))
 
 
 def beta_for(lr, target):
@@ -64,9 +64,12 @@ def gradient_weights(beta, t):
     return weights
 
 
-def effective_lr(lr, beta):
-    # the velocity of a constant unit gradient, summed until it settles
-    return lr * sum(beta ** k for k in range(100000))
+def effective_lr(lr, beta, t):
+    # the velocity of a constant unit gradient, built up step by step
+    v = 0.0
+    for _ in range(t):
+        v = beta * v + 1.0
+    return lr * v
 
 
 def beta_for(lr, target):
@@ -81,8 +84,8 @@ def gradient_weights(beta, t):
     return list(momentum_theory.leaky_weights(beta, t)[::-1])
 
 
-def effective_lr(lr, beta):
-    return lr * 1 / (1 - beta)
+def effective_lr(lr, beta, t):
+    return lr * momentum_theory.leaky_weights(beta, t).sum()
 
 
 def beta_for(lr, target):
@@ -228,7 +231,7 @@ VARIANTS = [
             p1_heavy_ball=P1_TORCH, p2_effective=P2_NUMPY, p3_stability=P3_LIBRARY,
             p4_rates=P4_LIBRARY),
     correct("sign-convention-bisection", "v = beta v - lr g, x = x + v in plain floats (returned as a list of pairs), the "
-            "effective rate as a summed series, the spectral radius from the characteristic "
+            "effective rate built up step by step, the spectral radius from the characteristic "
             "polynomial, the stable rate by bisection, a tuple, the heavy-ball rate as the spectral "
             "radius at the best parameters (a double root)",
             p1_heavy_ball=P1_SIGN, p2_effective=P2_SERIES, p3_stability=P3_BISECTION,
@@ -275,10 +278,15 @@ def heavy_ball(f_grad, x0, lr, beta, steps):
           "p2_tests_weights", says={"p2_tests_weights": "oldest first"},
           visible={"p2_tests_weights": "oldest first"},
           p2_effective=P2_NUMPY.replace("np.arange(t - 1, -1, -1)", "np.arange(t)")),
-    wrong("effective-times", "the effective rate as lr (1 - beta): momentum taken to shorten steps",
-          "p2_tests_effective", says={"p2_tests_effective": "effective learning rate"},
-          visible={"p2_tests_effective": "momentum makes it longer"},
-          p2_effective=P2_NUMPY.replace("np.float64(lr) / (1.0 - beta)", "np.float64(lr) * (1.0 - beta)")),
+    wrong("effective-long-run", "the long-run rate lr / (1 - beta) at every step t",
+          "p2_tests_effective", says={"p2_tests_effective": "builds up"},
+          visible={"p2_tests_effective": "builds up"},
+          p2_effective=P2_NUMPY.replace("np.float64(lr) * np.sum(beta ** np.arange(t))",
+                                        "np.float64(lr) / (1.0 - beta)")),
+    wrong("effective-one-step-late", "the sum of weights up to beta^t, one too many",
+          "p2_tests_effective", says={"p2_tests_effective": "builds up"},
+          visible={"p2_tests_effective": "plain gradient step"},
+          p2_effective=P2_NUMPY.replace("np.arange(t)", "np.arange(t + 1)")),
     wrong("beta-for-inverted", "solves target = lr / (1 - beta) as 1 - target / lr",
           "p2_tests_beta", says={"p2_tests_beta": "beta_for"}, visible={"p2_tests_beta": "doubles"},
           p2_effective=P2_NUMPY.replace("(target - lr) / target", "1 - target / lr")),

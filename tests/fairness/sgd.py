@@ -102,38 +102,58 @@ def with_warmup(schedule, warmup):
 """
 
 P3_SIMPLIFIED = """
-def stationary_variance(eta, a, sigma):
-    # 1 - (1 - eta a)^2 = eta a (2 - eta a)
-    return eta * sigma ** 2 / (a * (2 - eta * a))
-
-
-halving_ratio = stationary_variance(0.005, 1, 1) / stationary_variance(0.01, 1, 1)
-floor_answer = "B"
-"""
-
-P3_FIXED_POINT = """
-def stationary_variance(eta, a, sigma):
-    v = 0.0
-    for _ in range(200000):
-        new = (1 - eta * a) ** 2 * v + eta ** 2 * sigma ** 2
-        if new == v:
-            break
-        v = new
+def variance_after(eta, a, sigma, t, v0):
+    v = v0
+    for _ in range(t):
+        v = (1 - eta * a) ** 2 * v + eta ** 2 * sigma ** 2
     return v
 
 
-halving_ratio = np.float64(stationary_variance(0.005, 1.0, 1.0)) / stationary_variance(0.01, 1.0, 1.0)
-floor_answer = " b"
+def eta_for_variance(a, sigma, target):
+    # the stationary variance eta sigma^2 / (a (2 - eta a)) grows with eta: bisect on (0, 2 / a)
+    lo, hi = 0.0, 2.0 / a
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if mid * sigma ** 2 / (a * (2 - mid * a)) < target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+halving_ratio = (0.005 / (2 - 0.005)) / (0.01 / (2 - 0.01))
+"""
+
+P3_FIXED_POINT = """
+def variance_after(eta, a, sigma, t, v0):
+    q = np.float64(1 - eta * a) ** 2
+    return v0 * q ** t + eta ** 2 * sigma ** 2 * (1 - q ** t) / (1 - q)
+
+
+def eta_for_variance(a, sigma, target):
+    # target a (2 - eta a) = eta sigma^2 is linear in eta
+    return np.float64(2 * target * a) / (sigma ** 2 + target * a ** 2)
+
+
+halving_ratio = variance_after(0.005, 1.0, 1.0, 10 ** 7, 0.0) / variance_after(0.01, 1.0, 1.0, 10 ** 7, 0.0)
 """
 
 P3_NUMPY = """
-def stationary_variance(eta, a, sigma):
+def stationary(eta, a, sigma):
+    return eta * sigma ** 2 / (a * (2 - eta * a))
+
+
+def variance_after(eta, a, sigma, t, v0):
     q = np.square(1.0 - eta * a)
-    return np.float64(eta * eta * sigma * sigma) / (1.0 - q)
+    s = stationary(eta, a, sigma)
+    return s + np.power(q, t) * (v0 - s)
 
 
-halving_ratio = float(stationary_variance(0.005, 1.0, 1.0) / stationary_variance(0.01, 1.0, 1.0))
-floor_answer = 'b'
+def eta_for_variance(a, sigma, target):
+    return 2 * a * target / (sigma * sigma + a * a * target)
+
+
+halving_ratio = float(stationary(0.005, 1, 1) / stationary(0.01, 1, 1))
 """
 
 P4_LOOPS = """
@@ -191,7 +211,11 @@ def minibatch_grad(w, b, X, y):
     return [grad_w / len(y), grad_b / len(y)]
 
 
-batch_variance_answer = "A"
+def batch_needed(sigma, target):
+    size = 1
+    while sigma / math.sqrt(size) > target:
+        size += 1
+    return size
 """
 
 P5_MEAN = """
@@ -200,7 +224,9 @@ def minibatch_grad(w, b, X, y):
     return (r[:, None] * X).mean(dim=0), torch.mean(r)
 
 
-batch_variance_answer = "a"
+def batch_needed(sigma, target):
+    # the variance sigma^2 / |B| at most target^2
+    return math.ceil(sigma ** 2 / target ** 2)
 """
 
 P5_NUMPY = """
@@ -210,29 +236,25 @@ def minibatch_grad(w, b, X, y):
     return np.einsum("i,ij->j", r, Xn) / len(yn), np.mean(r)
 
 
-batch_variance_answer = "a"
-"""
-
-# ---------------------------------------------------------------- answer cells, wrong
-SOLUTION_P3_TAIL = """
-
-halving_ratio = stationary_variance(0.005, 1.0, 1.0) / stationary_variance(0.01, 1.0, 1.0)
-floor_answer = "b"
+def batch_needed(sigma, target):
+    return np.ceil(np.square(sigma / target))
 """
 
 VARIANTS = [
     correct("float32-loops", "float32 NumPy array filled in a loop, schedules by loops, the variance "
-            "simplified by hand, probabilities by repeated products, the gradient summed example "
-            "by example and returned as a list with a float",
+            "by its recursion and the rate by bisection, probabilities by repeated products, the "
+            "gradient summed example by example and returned as a list with a float, the batch "
+            "size by counting up",
             p1_sgd_trace=P1_FLOAT32, p2_schedules=P2_LOOPS, p3_noise_floor=P3_SIMPLIFIED,
             p4_sampling=P4_LOOPS, p5_minibatch=P5_LOOPS),
     correct("torch-schedulers", "torch tensors for the trace (returned as a tensor), torch.optim.lr_scheduler (StepLR, "
-            "CosineAnnealingLR) for the schedules, the variance as a fixed-point iteration, NumPy "
-            "scalars, the gradient as a mean over examples",
+            "CosineAnnealingLR) for the schedules, the variance in closed form with NumPy scalars "
+            "and the ratio as its value after 10^7 steps, the gradient as a mean over examples",
             p1_sgd_trace=P1_TORCH, p2_schedules=P2_TORCH, p3_noise_floor=P3_FIXED_POINT,
             p4_sampling=P4_NUMPY, p5_minibatch=P5_MEAN),
     correct("literal-lists", "Python lists for the trace (returned as a list of pairs), formulas transcribed as printed, "
-            "the distinct examples counted by their growth per draw, the gradient in NumPy",
+            "the distinct examples counted by their growth per draw, the gradient in NumPy, the "
+            "batch size as a NumPy float",
             p1_sgd_trace=P1_LIST, p2_schedules=P2_LITERAL, p3_noise_floor=P3_NUMPY,
             p4_sampling=P4_GROWTH, p5_minibatch=P5_NUMPY),
 
@@ -267,22 +289,24 @@ def sgd_trace(f_grad, x0, lr, noise):
     wrong("warmup-no-shift", "after the warm-up the schedule continues at schedule(t)", "p2_tests_warmup",
           says={"p2_tests_warmup": "warm-up"}, visible={"p2_tests_warmup": "schedule(t - W)"},
           p2_schedules=P2_LITERAL.replace("else schedule(t - warmup)", "else schedule(t)")),
-    wrong("small-eta-approximation", "the variance approximated by eta sigma^2 / (2 a), which also "
-          "makes the ratio exactly 1/2", ("p3_tests_variance", "p3_tests_ratio"),
-          says={"p3_tests_variance": "exactly"}, visible={"p3_tests_variance": "exactly"},
-          p3_noise_floor="""
-def stationary_variance(eta, a, sigma):
-    return eta * sigma ** 2 / (2 * a)
-""" + SOLUTION_P3_TAIL),
+    wrong("variance-not-squared", "the variance recursion with (1 - eta a), not its square",
+          "p3_tests_variance", says={"p3_tests_variance": "(1 - eta a)^2"},
+          visible={"p3_tests_variance": "(1 - eta a)^2"},
+          p3_noise_floor=P3_SIMPLIFIED.replace("v = (1 - eta * a) ** 2 * v", "v = (1 - eta * a) * v")),
+    wrong("small-eta-approximation", "the stationary variance approximated by eta sigma^2 / (2 a), "
+          "for the rate and for the ratio", ("p3_tests_eta", "p3_tests_ratio"),
+          says={"p3_tests_eta": "approximation", "p3_tests_ratio": "approximation"},
+          visible={"p3_tests_eta": "approximation"},
+          p3_noise_floor=P3_NUMPY.replace("halving_ratio = float(stationary(0.005, 1, 1) / stationary(0.01, 1, 1))",
+                                          "halving_ratio = (0.005 / 2) / (0.01 / 2)")
+                                 .replace("return 2 * a * target / (sigma * sigma + a * a * target)",
+                                          "return 2 * a * target / sigma ** 2")),
     wrong("ratio-inverted", "the ratio the other way round: variance at 0.01 over the one at 0.005",
           "p3_tests_ratio", says={"p3_tests_ratio": "divided by"},
           visible={"p3_tests_ratio": "smaller rate"},
           p3_noise_floor=P3_SIMPLIFIED.replace(
-              "stationary_variance(0.005, 1, 1) / stationary_variance(0.01, 1, 1)",
-              "stationary_variance(0.01, 1, 1) / stationary_variance(0.005, 1, 1)")),
-    wrong("floor-converges", "believes a constant learning rate converges", "p3_tests_floor",
-          says={"p3_tests_floor": "floor_answer"},
-          p3_noise_floor=P3_SIMPLIFIED.replace('floor_answer = "B"', 'floor_answer = "a"')),
+              "(0.005 / (2 - 0.005)) / (0.01 / (2 - 0.01))",
+              "(0.01 / (2 - 0.01)) / (0.005 / (2 - 0.005))")),
     wrong("distinct-counts-missed", "counts the examples missed instead of those seen",
           "p4_tests_distinct", says={"p4_tests_distinct": "drawn at least once"},
           visible={"p4_tests_distinct": "not missed"},
@@ -300,7 +324,8 @@ def stationary_variance(eta, a, sigma):
           says={"p5_tests_visible": "prediction minus target"},
           visible={"p5_tests_visible": "prediction minus target"},
           p5_minibatch=P5_MEAN.replace("r = torch.matmul(X, w) + b - y", "r = y - (torch.matmul(X, w) + b)")),
-    wrong("variance-sqrt", "the variance taken to scale like the standard error, 1/sqrt|B|",
-          "p5_tests_variance", says={"p5_tests_variance": "batch_variance_answer"},
-          p5_minibatch=P5_MEAN.replace('batch_variance_answer = "a"', 'batch_variance_answer = "b"')),
+    wrong("std-as-variance", "the standard deviation taken to fall like 1/|B|: ceil(sigma / target)",
+          "p5_tests_batch", says={"p5_tests_batch": "standard deviation"},
+          visible={"p5_tests_batch": "standard deviation"},
+          p5_minibatch=P5_MEAN.replace("math.ceil(sigma ** 2 / target ** 2)", "math.ceil(sigma / target)")),
 ]
