@@ -44,6 +44,7 @@ def _rotation(angle):
 ROT = _rotation(math.pi / 6)
 HESSIAN_G = ROT.T @ HESSIAN_F @ ROT
 HESSIAN_G_DEGREES = _rotation(30.0).T @ HESSIAN_F @ _rotation(30.0)  # np.cos(30): radians
+HESSIAN_G_SWAPPED = ROT @ HESSIAN_F @ ROT.T  # O H O^T: the chain rule the wrong way round
 COND_G = float(np.linalg.cond(HESSIAN_G))
 
 
@@ -241,6 +242,9 @@ cells = [
         check_close(length_ratios(np.diag([2.0, 3.0]), np.array([[1.0, 0.0], [0.0, 1.0], [3.0, 4.0]])),
                     {lit([2.0, 3.0, math.sqrt(180.0) / 5.0])},
                     "length_ratios(diag(2, 3), rows (1, 0), (0, 1), (3, 4)): ratios of lengths, not of squared lengths")
+        check_close(length_ratios(np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])),
+                    {lit([1.0, math.sqrt(5.0)])},
+                    "length_ratios([[1, 2], [0, 1]], rows (1, 0), (0, 1)): M is not symmetric, and each row x of X is a vector: M @ x, that is X @ M.T")
         ### BEGIN HIDDEN TESTS
         check_close(length_ratios(np.array({M2!r}), np.array({X2!r})), {lit(RATIOS)},
                     "length_ratios(M, X) for a matrix M that is not symmetric (each row x of X is a vector: M @ x, that is X @ M.T)",
@@ -293,6 +297,9 @@ cells = [
         check_type(rotated_hessian, "sequence", "rotated_hessian (a 2 x 2 array)", shape=(2, 2))
         check_differ(rotated_hessian, {lit(HESSIAN_G_DEGREES)},
                      "rotated_hessian and the Hessian for a rotation by 30 radians: np.cos and np.sin take radians, so 30 degrees is math.pi / 6",
+                     atol=1e-3)
+        check_differ(rotated_hessian, {lit(HESSIAN_G_SWAPPED)},
+                     "rotated_hessian and O H O^T: by the chain rule the Hessian of g(x) = f(Ox) is O^T H O, with H the Hessian of f",
                      atol=1e-3)
         ### BEGIN HIDDEN TESTS
         check_close(rotated_hessian, {lit(HESSIAN_G)},

@@ -247,6 +247,7 @@ def length_ratios(M, X):
 """),
     wrong("ratios-of-rows-times-m", "X @ M: multiplies each row by M from the right, which is "
           "M^T x", "p2_tests_ratios", says={"p2_tests_ratios": "not symmetric"},
+          visible={"p2_tests_ratios": "X @ M.T"},
           p2_random_orthogonal="""
 def random_orthogonal(n, seed):
     q, r = np.linalg.qr(np.random.default_rng(seed).standard_normal((n, n)))
@@ -280,7 +281,8 @@ rotated_hessian = O.T @ np.array([[0.2, 0.3], [0.3, 4.0]]) @ O
 rotated_condition_number = np.linalg.cond(rotated_hessian)
 """),
     wrong("hessian-o-h-ot", "O H O^T instead of O^T H O", "p3_tests_hessian",
-          says={"p3_tests_hessian": "O^T H O"}, p3_perturbation=_p3("O @ H @ O.T")),
+          says={"p3_tests_hessian": "O^T H O"}, visible={"p3_tests_hessian": "O^T H O"},
+          p3_perturbation=_p3("O @ H @ O.T")),
     wrong("hessian-without-factor-2", "the Hessian of 0.1 z1^2 taken as 0.1 (and of 2 z2^2 as 2)",
           ["p3_tests_hessian", "p3_tests_condition"],
           says={"p3_tests_hessian": "Hessian of f", "p3_tests_condition": "condition number"},
