@@ -185,10 +185,11 @@ cells = [
         """),
     tests("p3_tests_eta", 1, """
         check_close(best_eta(1.0, 1.0), 1.0, "the best learning rate when both curvatures are 1")
-        check_close(best_eta(2.0, 2.0), 0.5, "the best learning rate when both curvatures are 2")
+        check_close(best_eta(1.0, 3.0), 0.5,
+                    "the best learning rate for curvatures 1 and 3 (where the two factors |1 - eta l1| and |1 - eta l2| are equal)")
         ### BEGIN HIDDEN TESTS
-        check_close([best_eta(0.2, 4.0), best_eta(1.0, 3.0)], [0.47619047619047616, 0.5],
-                    "the best learning rates for (0.2, 4) and (1, 3) (where the two factors are equal)")
+        check_close([best_eta(0.2, 4.0), best_eta(0.5, 2.5)], [0.47619047619047616, 0.6666666666666666],
+                    "the best learning rates for (0.2, 4) and (0.5, 2.5) (where the two factors are equal)")
         ### END HIDDEN TESTS
         """),
     tests("p3_tests_rate", 1, """
