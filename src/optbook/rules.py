@@ -118,8 +118,9 @@ def bias_corrected_step(param, m, v, *, step, lr, beta1, beta2, eps):
 def adam(param, grad, m, v, *, step, lr, beta1, beta2, eps, v_max=None):
     """Adam: leaky averages of g and g^2, then a bias-corrected step.
 
-    With ``v_max`` (AMSGrad) the denominator uses the running maximum of v,
-    so the effective learning rate never grows.
+    With ``v_max`` (AMSGrad) the denominator uses the running maximum of v, so the
+    uncorrected denominator never shrinks (the bias correction still divides it by
+    1 - beta2^t, so the effective learning rate can grow while that fades).
     """
     m.lerp_(grad, 1 - beta1)
     v.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
@@ -133,7 +134,7 @@ def adam(param, grad, m, v, *, step, lr, beta1, beta2, eps, v_max=None):
 def yogi(param, grad, m, v, *, step, lr, beta1, beta2, eps):
     """Yogi: Adam with an additive second moment, v <- v - (1 - beta2) sign(v - g^2) g^2.
 
-    v moves towards g^2 by at most (1 - beta2) g^2 per step, so a sudden
+    v moves towards g^2 by exactly (1 - beta2) g^2 per step, so a sudden
     burst of small gradients cannot shrink the denominator (and blow up the
     step) as fast as Adam's multiplicative average can.
     """
