@@ -40,6 +40,7 @@ import sympy as sp
 O, x, Id = sp.symbols("O x Id", commutative=False)
 T = sp.Function("T")
 sq_norm = sp.Function("sq_norm")
+T.__module__ = sq_norm.__module__ = __name__  # pydoc (help()) needs a module name
 
 START = sq_norm(O * x)
 GOAL = sq_norm(x)
