@@ -61,3 +61,54 @@ def optimal_parameters(smallest, largest):
     kappa = largest / smallest
     root_beta = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
     return (1 + root_beta) ** 2 / largest, root_beta ** 2
+
+
+def critical_steps(beta):
+    """The two values of lr * curvature at which heavy ball's roots turn from real to complex.
+
+    The discriminant (1 + beta - s)^2 - 4 beta of the characteristic polynomial vanishes
+    at s = (1 - sqrt(beta))^2 and s = (1 + sqrt(beta))^2; in between the roots are a
+    complex pair of modulus sqrt(beta) (the path spirals), outside they are real.
+    """
+    root_beta = np.sqrt(np.asarray(beta, dtype=float))
+    return (1 - root_beta) ** 2, (1 + root_beta) ** 2
+
+
+def critical_beta(step):
+    """The beta that makes lr * curvature = ``step`` critically damped: (1 - sqrt(step))^2.
+
+    For a single curvature it is also the beta with the smallest rate, |1 - sqrt(step)|.
+    """
+    return (1 - np.sqrt(np.asarray(step, dtype=float))) ** 2
+
+
+def eigencomponents(lr, beta, curvatures, start, steps, nesterov=False):
+    """The error along each eigenvector of the Hessian, step by step, from rest.
+
+    ``start`` holds the initial error's coordinates in the eigenbasis. Each coordinate
+    evolves by its own 2 x 2 :func:`iteration_matrix`; returns an array of shape
+    (steps + 1, len(curvatures)) whose row t is the error's coordinates after t steps.
+    """
+    matrices = np.stack([iteration_matrix(lr, beta, c, nesterov) for c in curvatures])
+    state = np.stack([np.zeros(len(curvatures)), np.asarray(start, dtype=float)], axis=1)
+    errors = [state[:, 1]]
+    for _ in range(steps):
+        state = np.einsum("kij,kj->ki", matrices, state)
+        errors.append(state[:, 1])
+    return np.array(errors)
+
+
+def worst_quadratic(smallest, largest, dimension):
+    """Nesterov's worst function for first-order methods, cut to ``dimension`` coordinates.
+
+    f(x) = (L - mu)/8 (x_1^2 + sum_i (x_i - x_{i+1})^2 + x_n^2 - 2 x_1) + mu/2 |x|^2 with
+    mu = smallest, L = largest. Returns (A, b) with f(x) = x A x / 2 - b x + const: A is
+    tridiagonal, its eigenvalues lie strictly between mu and L, and b = (L - mu)/4 e_1.
+    Started at 0, a method whose steps combine past gradients reaches coordinate
+    t + 1 at step t at the earliest.
+    """
+    second = 2 * np.eye(dimension) - np.eye(dimension, k=1) - np.eye(dimension, k=-1)
+    a = (largest - smallest) / 4 * second + smallest * np.eye(dimension)
+    b = np.zeros(dimension)
+    b[0] = (largest - smallest) / 4
+    return a, b
