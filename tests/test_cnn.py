@@ -20,7 +20,7 @@ def small_split(split, n=96):
     return tuple(part[:n] for part in split)
 
 
-def test_digit_splits_are_disjoint_images(split):
+def test_digit_splits_are_images_in_three_parts(split):
     X_train, y_train, X_val, y_val, X_test, y_test = split
     assert X_train.shape[1:] == X_val.shape[1:] == X_test.shape[1:] == (8, 8)
     assert len(X_train) + len(X_val) + len(X_test) == 1797
