@@ -56,6 +56,8 @@ import nbformat
 from nbgrader.preprocessors import ClearHiddenTests, NbGraderPreprocessor
 from traitlets import Bool, Int, Unicode
 
+from grading import syntax
+
 # A number as text: 3, 3.6, 3., .5, 1e-3, 1.0000e-03 (the sign stays outside). Not part of
 # a name (p3_tests, x2) or of a longer dotted token (a version 1.2.3).
 NUMBER = re.compile(r"(?<![\w.])(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?!\w)(?!\.\d)")
@@ -147,7 +149,7 @@ def _positions():
         import importlib.util
 
         spec = importlib.util.find_spec("optbook.checks")
-        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        tree = syntax.parse(Path(spec.origin).read_text(encoding="utf-8"))
     except Exception:  # the feedback does not need optbook: the names below still work
         return positions
     for node in tree.body:
@@ -202,7 +204,7 @@ def literals(code):
     here. Code that does not parse alone (a fragment) is read token by token."""
     numbers, strings = set(), set()
     try:
-        tree = ast.parse(dedent(code))
+        tree = syntax.parse(dedent(code))
     except SyntaxError:
         tree = None
     if tree is not None:
@@ -221,7 +223,7 @@ def literals(code):
         tokens += [t for line in code.split("\n") for t in _tokens(line.strip())[0]]
     for token in tokens:
         try:
-            value = ast.literal_eval(token.string)
+            value = syntax.literal_eval(token.string)
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             continue
         if token.type == tokenize.NUMBER and _number(value):
@@ -236,7 +238,7 @@ def expected_literals(code):
     argument of ``check_close``/``check_equal``/``check_one_of``/``assert_allclose``...,
     and the literals on either side of ``==``, ``!=``, ``in`` and orderings."""
     try:
-        tree = ast.parse(dedent(code))
+        tree = syntax.parse(dedent(code))
     except SyntaxError:
         return literals(code)
     references = []
@@ -544,7 +546,7 @@ def make_scrubber(hidden_regions, public_sources, placeholder="…", min_digits=
 
 def _parses(code):
     try:
-        ast.parse(dedent(code))
+        syntax.parse(dedent(code))
         return True
     except SyntaxError:
         return False

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 
 from optbook import checks, judges, plain
 
+from grading import syntax
+
 PROBE = "__optbook_probe__"
 _WRAPPERS = {"array", "asarray", "tensor", "as_tensor", "float64", "float32"}
 _BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
@@ -245,7 +247,7 @@ class _Splitter:
 def rewrite(source):
     """A :class:`Prepared` test cell: the kernel's source, the probes, and any problems."""
     try:
-        tree = ast.parse(source)
+        tree = syntax.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
         return Prepared(source, {}, [f"the test cell does not parse ({error})"])
     splitter = _Splitter(_hidden_lines(source))

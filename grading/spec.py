@@ -11,6 +11,8 @@ from pathlib import Path
 
 import nbformat
 
+from grading import syntax
+
 
 @dataclass
 class NotebookSpec:
@@ -60,7 +62,7 @@ def setup_imports(skeletons):
             if cell.cell_type != "code" or info.get("grade") or info.get("solution"):
                 continue
             try:
-                tree = ast.parse(cell.source)
+                tree = syntax.parse(cell.source)
             except SyntaxError:
                 continue
             for node in tree.body:
