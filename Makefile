@@ -51,7 +51,10 @@ browser:
 	  $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends chromium; }
 
 # Build the website into _build/html (executes the chapters, cached in _build/.jupyter_cache).
+# The chapters execute side by side first (one per core, into the execution cache), since
+# Jupyter Book runs its pages one after another.
 book: setup $(MATHJAX_EXTRA)
+	$(BIN)/python _ext/execute_chapters.py .
 	$(BIN)/jupyter-book build . --warningiserror --keep-going --quiet
 
 # Run every test, including the built site, so the book is built first.
