@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -378,7 +378,10 @@ class Grader:
 
 # ----------------------------------------------------------------------------- the batch
 def grade_assignment(coursedir, assignment, students, settings=None, progress=None):
-    """Grade ``students``' submissions of ``assignment`` into the gradebook; a BatchResult."""
+    """Grade ``students``' submissions of ``assignment`` into the gradebook; a BatchResult.
+
+    ``progress`` (e.g. a :class:`grading.progress.Progress`) is called with each
+    StudentResult as soon as that submission is graded."""
     settings = settings or Settings.from_config(coursedir.config)
     started = time.perf_counter()
     grader = Grader(coursedir, assignment, settings)
@@ -387,11 +390,15 @@ def grade_assignment(coursedir, assignment, students, settings=None, progress=No
     results = []
     try:
         with ThreadPoolExecutor(max_workers=settings.workers) as pool:
-            for result in pool.map(grader.grade, students):
+            futures = [pool.submit(grader.grade, student) for student in students]
+            for future in as_completed(futures):  # as each finishes, for the progress bar
+                result = future.result()
                 writer.inbox.put(result)
                 results.append(result)
                 if progress:
                     progress(result)
+        order = {student: i for i, student in enumerate(students)}
+        results.sort(key=lambda r: order[r.student])
     finally:
         writer.inbox.put(None)
         writer.join()

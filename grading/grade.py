@@ -1,6 +1,7 @@
 """Grade everything under submitted/ with nbgrader, headlessly: `make grade`.
 
     python -m grading.grade [--root DIR] [--assignment NAME ...] [--csv FILE] [--no-feedback]
+                            [--shard i/N]
 
 For every assignment that has at least one submission in
 ``submitted/<student>/<assignment>/``:
@@ -17,6 +18,15 @@ Then every grade is exported to ``grades.csv`` and a table of scores is
 printed. The gradebook is the one nbgrader_config.py names (SQLite at
 ``gradebook.db`` unless NBGRADER_DB_URL says otherwise). The exit status is
 non-zero if any nbgrader command failed; the other assignments are still graded.
+
+While it grades, a progress bar per assignment (tqdm) shows the submissions done,
+the student just graded, the time left and the failures so far; when the output is
+not a terminal, one plain line per submission (grading/progress.py).
+
+``--shard i/N`` (``make grade SHARD=i/N``) grades only shard i of N of the
+students (grading/shards.py) into ``gradebook-shard-i-of-N.db`` and writes its
+report to ``grading_report-shard-i-of-N.md``; no grades.csv (``python -m
+grading.merge`` merges the shards and writes it).
 """
 
 import argparse
@@ -103,7 +113,7 @@ REPORT_NAME = "grading_report.md"
 _batches = {}  # course root -> {assignment: grading.engine.BatchResult} of this run
 
 
-def autograde(root, assignment, students, log):
+def autograde(root, assignment, students, log, progress=None, report_name=REPORT_NAME):
     """Autograde every listed student's submission of ``assignment``.
 
     Uses grading/engine.py: confined kernels forked from a warm zygote, several
@@ -117,23 +127,30 @@ def autograde(root, assignment, students, log):
         from grading.engine import grade_assignment, write_report
 
         try:
-            batch = grade_assignment(course_directory(root), assignment, students)
+            batch = grade_assignment(course_directory(root), assignment, students,
+                                     progress=progress)
         except Exception:
             log.write(f"grading {assignment} failed:\n{traceback.format_exc()}\n")
             print(f"grading {assignment} failed; see the log", file=sys.stderr)
             return False
         log.write("\n".join(batch.report_lines()) + "\n")
-        _batches.setdefault(str(root), {})[assignment] = batch
-        write_report(_batches[str(root)].values(), Path(root) / REPORT_NAME)
+        batches = _batches.setdefault((str(root), report_name), {})
+        batches[assignment] = batch
+        write_report(batches.values(), Path(root) / report_name)
         return not batch.errors
     pattern = f"--CourseDirectory.student_id={students[0]}" if len(students) == 1 else None
     args = ["autograde", assignment, "--force"] + ([pattern] if pattern else [])
     return run(args, root, log)
 
 
-def feedback(root, assignment, log):
-    """Write feedback HTML for every autograded submission of ``assignment``."""
-    return run(["generate_feedback", assignment, "--force"], root, log)
+def feedback(root, assignment, log, exclude=()):
+    """Write feedback HTML for every autograded submission of ``assignment`` (but ``exclude``:
+    the other shards' students, whose grades are not in this shard's gradebook)."""
+    args = ["generate_feedback", assignment, "--force"]
+    others = ",".join(sorted(exclude))
+    if others and len(others) < 100_000:  # one argument may not exceed 128 KiB
+        args.append(f"--CourseDirectory.student_id_exclude={others}")
+    return run(args, root, log)
 
 
 def export_csv(root, csv_path, log):
@@ -157,28 +174,67 @@ def scores(coursedir, assignment, students):
 
 
 def grade(root=ROOT, only=None, csv_name="grades.csv", with_feedback=True, quiet=False,
-          release_to=None):
-    """Grade every submission under ``root``.
+          release_to=None, shard=None, progress=None):
+    """Grade every submission under ``root`` (only shard ``"i/N"``'s students if ``shard``).
 
     Returns (ok, {assignment: seconds of autograding}, {assignment: {student: (score, max)}}).
     ``release_to`` keeps the freshly generated student versions there (for tests).
+    ``progress``: show progress (default: unless ``quiet``), on standard error.
     """
     root = Path(root).resolve()
     os.environ.update(environment())
+    if shard is None:
+        return _grade(root, only, csv_name, with_feedback, quiet, release_to, None, progress)
+    from grading import shards
+
+    index, count = shards.parse(shard)
+    saved = os.environ.get("NBGRADER_DB_URL")  # nbgrader_config.py reads it
+    os.environ["NBGRADER_DB_URL"] = shards.db_url(root, index, count)
+    try:
+        return _grade(root, only, "", with_feedback, quiet, release_to, (index, count), progress)
+    finally:
+        if saved is None:
+            os.environ.pop("NBGRADER_DB_URL", None)
+        else:
+            os.environ["NBGRADER_DB_URL"] = saved
+
+
+def _grade(root, only, csv_name, with_feedback, quiet, release_to, shard, progress):
+    from grading import shards
+    from grading.progress import Progress
+
     coursedir = course_directory(root)
     names = [a for a in assignments_in(root, coursedir) if not only or a in only]
     todo = submissions(root, coursedir, names)
+    report_name = REPORT_NAME
+    if shard:
+        mine = set(shards.select({s for students in todo.values() for s in students}, *shard))
+        todo = {a: [s for s in students if s in mine] for a, students in todo.items()}
+        todo = {a: students for a, students in todo.items() if students}
+        report_name = shards.report_name(*shard)
+        if not quiet:
+            print(f"shard {shard[0]}/{shard[1]}: {len(mine)} student(s), gradebook "
+                  f"{shards.gradebook_path(root, *shard)}")
+    show = (not quiet) if progress is None else progress
     ok, seconds, table = True, {}, {}
-    log_path = root / "grading.log"
+    log_path = root / ("grading.log" if not shard else
+                       f"grading-shard-{shard[0]}-of-{shard[1]}.log")
+    autograded = root / coursedir.autograded_directory
     with open(log_path, "w") as log:
         add_students(coursedir, sorted({s for students in todo.values() for s in students}))
         for assignment, students in todo.items():
             done = register(root, assignment, log, release_to)
             start = time.perf_counter()
-            done = done and autograde(root, assignment, students, log)
+            bar = Progress(assignment, len(students)) if show else None
+            try:
+                done = done and autograde(root, assignment, students, log, bar, report_name)
+            finally:
+                if bar is not None:
+                    bar.close()
             seconds[assignment] = time.perf_counter() - start
             if done and with_feedback:
-                done = feedback(root, assignment, log)
+                others = {p.name for p in autograded.glob(f"*/{assignment}")} - set(students)
+                done = feedback(root, assignment, log, others if shard else ())
             ok &= done
             table[assignment] = scores(coursedir, assignment, students)
             if not quiet:
@@ -195,7 +251,11 @@ def grade(root=ROOT, only=None, csv_name="grades.csv", with_feedback=True, quiet
                 print(f"  {assignment:16s} {student:24s} {shown}")
         if csv_name:
             print(f"grades: {root / csv_name}; feedback: {root / coursedir.feedback_directory}; "
-                  f"log: {log_path}; what happened to each student: {root / REPORT_NAME}")
+                  f"log: {log_path}; what happened to each student: {root / report_name}")
+        elif shard:
+            print(f"shard {shard[0]}/{shard[1]}: gradebook "
+                  f"{shards.gradebook_path(root, *shard)}; report {root / report_name}; "
+                  f"merge the shards with `make merge`")
     return ok, seconds, table
 
 
@@ -205,8 +265,19 @@ def main(argv=None):
     parser.add_argument("--assignment", action="append", help="grade only this assignment")
     parser.add_argument("--csv", default="grades.csv", help="where to export the grades")
     parser.add_argument("--no-feedback", action="store_true", help="skip the feedback HTML")
+    parser.add_argument("--shard", metavar="i/N",
+                        help="grade only shard i of N (1 <= i <= N) of the students, into "
+                             "gradebook-shard-i-of-N.db")
     args = parser.parse_args(argv)
-    ok, _, _ = grade(args.root, args.assignment, args.csv, not args.no_feedback)
+    if args.shard:
+        from grading.shards import parse
+
+        try:
+            parse(args.shard)
+        except ValueError as error:
+            parser.error(str(error))
+    ok, _, _ = grade(args.root, args.assignment, args.csv, not args.no_feedback,
+                     shard=args.shard)
     return 0 if ok else 1
 
 

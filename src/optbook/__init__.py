@@ -6,6 +6,8 @@
 - :mod:`optbook.schedules`, :mod:`optbook.data`, :mod:`optbook.train`: the rest of an experiment.
 - :mod:`optbook.lr_scheduler`: ``torch.optim.lr_scheduler``-compatible schedulers built on
   those schedules; :mod:`optbook.clipping`: gradient clipping by global norm.
+- ``optbook.validate()``: will this exercise notebook grade? (:mod:`optbook.validate`, loaded
+  when first used).
 
 The top level also offers d2l's names, so ``import optbook as d2l`` runs
 d2l's optimization chapter unchanged. Importing optbook applies the course's
@@ -27,5 +29,14 @@ from .train import (LossCurve, evaluate_loss, linreg, squared_loss, train_ch11,
                     train_concise_ch11)
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # optbook.validate, the check before submitting, is loaded (with nbclient) only when used
+    if name == "validate":
+        import importlib
+        return importlib.import_module("optbook.validate")
+    raise AttributeError(f"module 'optbook' has no attribute {name!r}")
+
 
 use_style()
