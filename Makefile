@@ -13,7 +13,7 @@ export OPTBOOK_DATA_DIR ?= $(abspath ../shared/data)
 endif
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test fast-test lock clean benchmark browser mathjax grade
+.PHONY: setup book test fast-test lock clean benchmark browser mathjax grade merge
 
 setup: $(STAMP)
 
@@ -67,8 +67,13 @@ fast-test: setup
 	$(BIN)/python -m pytest -m "not site"
 
 # Autograde everything in submitted/<student>/<assignment>/: gradebook, feedback/, grades.csv.
+# SHARD=i/N grades only shard i of N (1 <= i <= N) into gradebook-shard-i-of-N.db;
+# `make merge` merges every gradebook-shard-*.db here into the gradebook, then grades.csv.
 grade: setup
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m grading.grade
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m grading.grade $(if $(SHARD),--shard $(SHARD))
+
+merge: setup
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m grading.merge
 
 benchmark: setup
 	$(BIN)/python benchmarks/chapter_times.py

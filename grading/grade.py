@@ -216,6 +216,7 @@ def _grade(root, only, csv_name, with_feedback, quiet, release_to, shard, progre
             print(f"shard {shard[0]}/{shard[1]}: {len(mine)} student(s), gradebook "
                   f"{shards.gradebook_path(root, *shard)}")
     show = (not quiet) if progress is None else progress
+    show = show and os.environ.get("GRADING_ENGINE", "engine") != "nbgrader"  # one call
     ok, seconds, table = True, {}, {}
     log_path = root / ("grading.log" if not shard else
                        f"grading-shard-{shard[0]}-of-{shard[1]}.log")

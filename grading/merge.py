@@ -147,8 +147,6 @@ def plan(root, partial=False):
 def merge(root=ROOT, partial=False, course_id=None, db_url=None, quiet=False):
     """Merge every shard in ``root`` into the course gradebook; {(assignment, student): ...}
     of what was merged. Raises Refused (nothing written) if the shards disagree."""
-    from nbgrader.api import MissingEntry
-
     root = Path(root).resolve()
     coursedir = course_directory(root)
     course_id = course_id or coursedir.course_id
@@ -193,7 +191,7 @@ def merge(root=ROOT, partial=False, course_id=None, db_url=None, quiet=False):
         for student, fields in sorted(students.items()):
             gradebook.update_or_create_student(student, **fields)
         for (assignment, student), record in sorted(grades.items()):
-            _write_submission(gradebook, assignment, student, record, MissingEntry)
+            _write_submission(gradebook, assignment, student, record)
         gradebook.db.commit()
     if not quiet:
         count = sorted(found)[0][1]
@@ -221,7 +219,7 @@ def _write_assignment(gradebook, name, record):
             gradebook.update_or_create_source_cell(cell, notebook, name, **fields)
 
 
-def _write_submission(gradebook, assignment, student, record, MissingEntry):
+def _write_submission(gradebook, assignment, student, record):
     kwargs = {"extension": record["extension"]}
     if record["timestamp"] is not None:
         kwargs["timestamp"] = record["timestamp"]

@@ -8,6 +8,7 @@ its output on a pipe (plain lines), two at a time in the same course directory,
 merged by ``python -m grading.merge``.
 """
 
+import csv
 import os
 import pty
 import shutil
@@ -165,3 +166,81 @@ def test_progress_bar_in_a_terminal_plain_lines_in_a_pipe(graded):
     lines = [line for line in piped.splitlines() if " graded (" in line]
     assert len(lines) == 2 and lines[-1].startswith(f"{ASSIGNMENT}: 2/2 graded (")
     assert "0 failed" in lines[-1] and "left" in lines[-1]
+
+
+def write_roster(course, students):
+    path = Path(course) / "roster.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student_id", "name", "canvas_id", "sis_user_id", "sis_login_id",
+                         "section", "email", "idnumber"])
+        for k, student in enumerate(students):
+            writer.writerow([student, f"Student, {student}", 1000 + k, f"S{k:04d}",
+                             f"{student}@uni.example", "Section 1", f"{student}@uni.example",
+                             f"ID{k:04d}"])
+    return path
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def expected_scores(graded):
+    one = M.snapshot(db(graded["single"]), COURSE_ID)
+    return {student: record["score"] for (_, student), record in one.items()}, \
+        next(iter(one.values()))["max_score"]
+
+
+def test_canvas_export_round_trips(graded):
+    from grading import export as E
+
+    course = graded["sharded"]
+    roster = write_roster(course, graded["students"] + ["absent"])
+    out, unlisted = E.export(course, "canvas", roster, course / "canvas.csv",
+                             canvas_ids={ASSIGNMENT: "777"})
+    assert unlisted == []
+    rows = read_csv(out)
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
+                       f"{ASSIGNMENT} (777)"]
+    scores, points = expected_scores(graded)
+    assert rows[1][0] == "Points Possible" and float(rows[1][5]) == points
+    by_id = {row[1]: row for row in rows[2:]}
+    roster_rows = E.read_roster(roster)
+    assert len(by_id) == len(roster_rows)
+    for student in roster_rows:
+        row = by_id[student["canvas_id"]]
+        assert row[0] == student["name"] and row[2] == student["sis_user_id"]
+        assert row[3] == student["sis_login_id"] and row[4] == student["section"]
+        assert float(row[5]) == scores.get(student["student_id"], 0.0)
+
+
+def test_moodle_export_round_trips(graded):
+    from grading import export as E
+
+    course = graded["sharded"]
+    roster = write_roster(course, graded["students"][1:])
+    scores, _ = expected_scores(graded)
+    for key, column in (("email", "Email address"), ("idnumber", "ID number")):
+        out, unlisted = E.export(course, "moodle", roster, course / f"moodle-{key}.csv",
+                                 moodle_key=key)
+        assert unlisted == graded["students"][:1]
+        with open(out, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert list(rows[0]) == [column, ASSIGNMENT]
+        ids = {r[key]: r["student_id"] for r in E.read_roster(roster)}
+        assert sorted(row[column] for row in rows) == sorted(ids)
+        for row in rows:
+            assert float(row[ASSIGNMENT]) == scores[ids[row[column]]]
+
+
+def test_roster_errors_are_in_words(tmp_path):
+    from grading import export as E
+
+    bad = tmp_path / "roster.csv"
+    bad.write_text("id,name\nada,Ada\n")
+    with pytest.raises(ValueError, match="student_id"):
+        E.read_roster(bad)
+    bad.write_text("student_id,name\nada,Ada\nada,Ada again\n")
+    with pytest.raises(ValueError, match="twice"):
+        E.read_roster(bad)
