@@ -152,3 +152,7 @@ def test_validate_called_as_a_cell_of_the_notebook_does_not_run_itself(tmp_path,
     assert report.ok, report.text()
     monkeypatch.setenv(V.RUNNING, "1")
     assert optbook.validate() is None
+    # nor while the notebook is graded: a student's own validate() cell costs the grader nothing
+    monkeypatch.delenv(V.RUNNING)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert optbook.validate() is None

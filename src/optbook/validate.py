@@ -433,11 +433,12 @@ def validate(notebook=None, *, assignment=None, timeout=CELL_TIMEOUT, quiet=Fals
              kernel_name="python3"):
     """Check that a notebook will grade, print what was found in words and return the
     :class:`Report`. ``notebook``: a path; by default the notebook this is called from (as
-    last saved). Inside the run it starts itself, it does nothing and returns None."""
+    last saved). Inside the run it starts itself, and while the notebook is being graded
+    (``NBGRADER_EXECUTION`` is set), it does nothing and returns None."""
     import nbformat
 
-    if os.environ.get(RUNNING):
-        return None
+    if os.environ.get(RUNNING) or os.environ.get("NBGRADER_EXECUTION"):
+        return None  # inside its own run, or being graded (nbgrader and the engine set it)
     name, nb = "", None
     path = Path(notebook) if notebook is not None else _current_notebook()
     if path is not None:
