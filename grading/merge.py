@@ -24,6 +24,7 @@ nothing. Then it exports every grade to ``grades.csv`` and writes the report
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -38,8 +39,12 @@ class Refused(ValueError):
 
 
 def _open(url, course_id):
+    """nbgrader's Gradebook at ``url`` (nbgrader runs ``alembic`` from this Python's bin)."""
     from nbgrader.api import Gradebook
 
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     return Gradebook(url, course_id)
 
 
