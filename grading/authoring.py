@@ -108,6 +108,12 @@ def intro(title, chapter, covers):
         or boolean the question asks for. Do not rename the variables and functions the
         cells ask for, and do not add, delete or reorder cells.
 
+        **Before you submit**, save the notebook and check that it will grade: run
+        `optbook.validate()` in a cell (it does nothing when graded), or
+        `python -m optbook.validate {chapter}.ipynb` in a terminal. It says in words whether
+        the file name is right, every name the checks need is defined, the visible checks
+        pass and no cell stops the run.
+
         The notebook needs only the course package: in Colab, first run
         `# !pip install "optbook @ git+{repository_url()}"` (remove the `#`).
         """)
