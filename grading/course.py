@@ -10,6 +10,7 @@ import copy
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -140,3 +141,43 @@ def environment(**values):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+class Gradings:
+    """The gradings a test process runs: many may share the machine (background threads), and
+    one may need it alone, for a test that counts every kernel process on the machine.
+    A grading waiting to run alone goes before new shared ones, so it cannot starve."""
+
+    def __init__(self):
+        self._condition = threading.Condition()
+        self._shared = self._waiting = 0
+        self._alone = False
+
+    @contextlib.contextmanager
+    def shared(self):
+        with self._condition:
+            self._condition.wait_for(lambda: not self._alone and not self._waiting)
+            self._shared += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._shared -= 1
+                self._condition.notify_all()
+
+    @contextlib.contextmanager
+    def alone(self):
+        with self._condition:
+            self._waiting += 1
+            self._condition.wait_for(lambda: not self._alone and not self._shared)
+            self._waiting -= 1
+            self._alone = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._alone = False
+                self._condition.notify_all()
+
+
+GRADINGS = Gradings()

@@ -85,16 +85,21 @@ def _processes_with(text):
 
 
 def _kernel_uid_processes():
-    """pids of processes running as a kernel's uid (KERNEL_UID_BASE and above)."""
+    """pids of processes running as a kernel's uid (KERNEL_UID_BASE and above) that this test
+    process started: where kernels get pids cgroups, those under this grader's own
+    (optbook-grading-<pid>), so that other graders on the machine do not count."""
+    own = f"/optbook-grading-{os.getpid()}/" if CAPS["pids_cgroup"] else ""
     found = []
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
         try:
             with open(f"/proc/{name}/status") as handle:
-                for line in handle:
-                    if line.startswith("Uid:") and int(line.split()[1]) >= sandbox.KERNEL_UID_BASE:
-                        found.append(int(name))
+                kernel = any(line.startswith("Uid:") and
+                             int(line.split()[1]) >= sandbox.KERNEL_UID_BASE for line in handle)
+            with open(f"/proc/{name}/cgroup") as handle:
+                if kernel and own in handle.read():
+                    found.append(int(name))
         except (OSError, ValueError):
             pass
     return found
@@ -114,14 +119,17 @@ def graded(tmp_path_factory):
     mark = f"0.{random.randrange(10 ** 11, 10 ** 12)}"
     cases = containment_corpus.build(course, ASSIGNMENT, listener.port, unix.socket.getsockname(),
                                      mark, capped=bool(CAPS["pids_cgroup"]))
-    started = time.perf_counter()
     try:
-        with C.environment(NBGRADER_CELL_TIMEOUT="10", NBGRADER_NOTEBOOK_TIMEOUT="60",
-                           GRADING_ENGINE="engine"):
+        # alone: the check below counts every kernel on the machine, and the background
+        # gradings of other test modules start kernels of their own
+        with C.GRADINGS.alone(), C.environment(NBGRADER_CELL_TIMEOUT="10",
+                                               NBGRADER_NOTEBOOK_TIMEOUT="60",
+                                               GRADING_ENGINE="engine"):
+            started = time.perf_counter()
             ok, _, table = grade(course, csv_name=None, with_feedback=True, quiet=True)
-        seconds = time.perf_counter() - started
-        left = _processes_with(mark)  # at once: nothing may outlive grade()
-        kernels_left = _kernel_uid_processes()
+            seconds = time.perf_counter() - started
+            left = _processes_with(mark)  # at once: nothing may outlive grade()
+            kernels_left = _kernel_uid_processes()
     finally:
         listener.close()
         unix.close()

@@ -47,8 +47,9 @@ class Grading:
         expected = C.standard_submissions(course, name)
         fresh = course / "fresh_release"
         start = time.perf_counter()
-        ok, seconds, _ = grade(course, csv_name="", with_feedback=False, quiet=True,
-                               release_to=fresh)
+        with C.GRADINGS.shared():
+            ok, seconds, _ = grade(course, csv_name="", with_feedback=False, quiet=True,
+                                   release_to=fresh)
         total = time.perf_counter() - start
         log = (course / "grading.log").read_text()
         scores = C.part_scores(course, name, expected) if ok else {}
