@@ -189,6 +189,8 @@ def grade(root=ROOT, only=None, csv_name="grades.csv", with_feedback=True, quiet
 
     index, count = shards.parse(shard)
     saved = os.environ.get("NBGRADER_DB_URL")  # nbgrader_config.py reads it
+    coursedir = course_directory(root)
+    shards.copy_due_dates(coursedir.db_url, shards.db_url(root, index, count), coursedir.course_id)
     os.environ["NBGRADER_DB_URL"] = shards.db_url(root, index, count)
     try:
         return _grade(root, only, "", with_feedback, quiet, release_to, (index, count), progress)

@@ -61,3 +61,17 @@ def found(root):
         if match and path.is_file():
             out[(int(match[1]), int(match[2]))] = path
     return out
+
+
+def copy_due_dates(course_url, shard_url, course_id):
+    """Give a shard's gradebook the due dates the course gradebook has, so late penalties
+    come out as on one machine (a shard starts from an empty gradebook)."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course_url, course_id) as course:
+        due = {a.name: a.duedate for a in course.assignments if a.duedate is not None}
+    if due:
+        with Gradebook(shard_url, course_id) as shard:
+            for name, duedate in due.items():
+                shard.update_or_create_assignment(name, duedate=duedate)
+    return due

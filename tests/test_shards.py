@@ -244,3 +244,25 @@ def test_roster_errors_are_in_words(tmp_path):
     bad.write_text("student_id,name\nada,Ada\nada,Ada again\n")
     with pytest.raises(ValueError, match="twice"):
         E.read_roster(bad)
+
+
+def test_a_shard_gets_the_course_gradebooks_due_dates(tmp_path, monkeypatch):
+    """Late penalties need the due dates, and a shard's gradebook starts empty."""
+    import datetime
+
+    # nbgrader creates a gradebook with the alembic command beside this Python
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+
+    from nbgrader.api import Gradebook
+
+    from grading import shards
+
+    course, shard = f"sqlite:///{tmp_path / 'gradebook.db'}", shards.db_url(tmp_path, 2, 4)
+    due = datetime.datetime(2026, 12, 1, 23, 59)
+    with Gradebook(course, "course") as gradebook:
+        gradebook.update_or_create_assignment("gd", duedate=due)
+        gradebook.update_or_create_assignment("sgd")
+    assert shards.copy_due_dates(course, shard, "course") == {"gd": due}
+    with Gradebook(shard, "course") as gradebook:
+        assert gradebook.find_assignment("gd").duedate == due
+        assert [a.name for a in gradebook.assignments] == ["gd"]
